@@ -1,0 +1,52 @@
+import BerthCore
+
+/// Where the agent's files live on a host. One place, shared by every template and command.
+public struct AgentLayout: Encodable, Sendable {
+    public var binDir = "/usr/local/bin"
+    public var confDir = "/etc/berth"
+    public var runDir = "/run/berth"
+    public var dataRoot = "/var/lib/berth"
+    public var logFile = "/var/lib/berth/berthd.log"
+    public var unitFile = "/etc/systemd/system/berthd.service"
+
+    public init() {}
+
+    public var binary: String { binDir + "/berthd" }
+    public var ctl: String { binDir + "/berthd-ctl" }
+    public var launcher: String { binDir + "/berthd-launcher" }
+    public var configFile: String { confDir + "/berthd.json" }
+
+    enum CodingKeys: String, CodingKey {
+        case binDir = "BinDir", confDir = "ConfDir", runDir = "RunDir", dataRoot = "DataRoot", logFile = "LogFile"
+    }
+}
+
+/// The values the agent templates are rendered with.
+public struct AgentTemplateValues: Encodable {
+    public var layout: AgentLayout
+    public var name: String
+    public var port: Int
+    public var labels: [String]
+    public var env: [String]
+    public var initSystem: String
+
+    public func encode(to encoder: Encoder) throws {
+        try layout.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(name, forKey: .init("Name"))
+        try c.encode(port, forKey: .init("Port"))
+        try c.encode(labels, forKey: .init("Labels"))
+        try c.encode(env, forKey: .init("Env"))
+        try c.encode(initSystem, forKey: .init("InitSystem"))
+        try c.encode(initSystem == "systemd", forKey: .init("Systemd"))
+        try c.encode(layout.configFile, forKey: .init("ConfigFile"))
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+}

@@ -1,0 +1,2 @@
+import BerthCLI
+BerthCommand.main()

@@ -1,0 +1,2 @@
+import BerthAgent
+print("berthd")
