@@ -32,8 +32,7 @@ func say(_ line: String) {
 /// Runs `body` for each item on its own thread (blocking network work, so not limited to the core count),
 /// collecting results in order.
 func parallelMap<T, R>(_ items: [T], _ body: @escaping (T) -> R) -> [R] {
-    final class Box: @unchecked Sendable { var results: [R?]; init(_ n: Int) { results = .init(repeating: nil, count: n) } }
-    let box = Box(items.count)
+    let box = ResultsBox<R>(items.count)
     let lock = NSLock()
     let group = DispatchGroup()
     for (i, item) in items.enumerated() {
@@ -50,4 +49,9 @@ func parallelMap<T, R>(_ items: [T], _ body: @escaping (T) -> R) -> [R] {
     }
     group.wait()
     return box.results.compactMap { $0 }
+}
+
+private final class ResultsBox<R>: @unchecked Sendable {
+    var results: [R?]
+    init(_ n: Int) { results = .init(repeating: nil, count: n) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BerthCore
 import BerthMachine
+import BerthSSH
 import Foundation
 
 /// Options every command takes.
@@ -9,7 +10,7 @@ struct GlobalOptions: ParsableArguments {
             help: "Configures storage path (default: $BERTH_STORAGE_PATH or ~/.berth)")
     var storagePath: String?
 
-    @Flag(name: [.short, .customLong("debug")], help: "Enable debug mode")
+    @Flag(name: [.customShort("D"), .customLong("debug")], help: "Enable debug mode")
     var debug = false
 
     /// The machine service for this invocation, with the real SSH transport and agent probe.

@@ -1,3 +1,4 @@
+import CShim
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -38,15 +39,17 @@ public enum Exec {
             try? inp.fileHandleForWriting.close()
         }
         // Read both pipes concurrently so neither fills up.
-        var errData = Data()
+        final class Sink: @unchecked Sendable { var data = Data() }
+        let errSink = Sink()
         let g = DispatchGroup()
         g.enter()
         DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            errSink.data = err.fileHandleForReading.readDataToEndOfFile()
             g.leave()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         g.wait()
+        let errData = errSink.data
         p.waitUntilExit()
         return Output(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
@@ -66,7 +69,7 @@ public enum Exec {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSID))
+        posix_spawnattr_setflags(&attr, cshim_posix_spawn_setsid_flag())
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

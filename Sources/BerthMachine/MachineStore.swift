@@ -48,7 +48,7 @@ public final class MachineStore: @unchecked Sendable {
     /// Names of registered machines (those with a config.json), naturally sorted.
     public func names() -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: layout.machinesDir)) ?? []
-        return entries.filter { exists($0) }.sorted { NaturalSort.less($0, $1) }
+        return entries.filter { exists($0) }.sorted { NaturalSort.lessIgnoringCase($0, $1) }
     }
 
     public func records() -> [MachineRecord] { names().compactMap { try? load($0) } }

@@ -33,8 +33,8 @@ public struct Templates: Sendable {
             throw BerthError.notFound("template \(path) not found")
         }
         do {
-            let t = try GoTemplate(String(decoding: data, as: UTF8.self))
-            return try t.render(encodable: values)
+            let t = try GoTemplate(String(decoding: data, as: UTF8.self), name: name)
+            return try t.execute(encoding: values)
         } catch {
             throw BerthError.failed("template \(name): \(error)")
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why an SSH operation failed. `description` is one line naming the host and the cause, e.g.
 /// `ssh lab1 (10.0.0.2:22): connection refused`.
 public enum SSHError: Error, Equatable, CustomStringConvertible {
@@ -27,6 +29,8 @@ public enum SSHError: Error, Equatable, CustomStringConvertible {
     case libssh2(SSHPeer, operation: String, code: Int32, message: String)
     /// The SFTP server answered `status` (an SSH_FX_* code) for `operation` on `path`.
     case sftp(SSHPeer, operation: String, path: String, status: UInt)
+    /// A helper command run by BerthSSH itself (e.g. the `mv -f` rename fallback) failed.
+    case commandFailed(SSHPeer, command: String, exitStatus: Int32, stderr: String)
     /// A local file could not be read or written.
     case localFile(SSHPeer, path: String, reason: String)
     /// The session was already closed.
@@ -38,7 +42,7 @@ public enum SSHError: Error, Equatable, CustomStringConvertible {
         case .resolveFailed(let p, _), .connectionRefused(let p), .connectTimedOut(let p, _),
              .connectFailed(let p, _), .handshakeFailed(let p, _), .hostKeyMismatch(let p, _, _, _, _),
              .knownHostsFailed(let p, _, _), .authenticationFailed(let p, _, _, _), .timedOut(let p, _, _),
-             .connectionLost(let p, _, _), .libssh2(let p, _, _, _), .sftp(let p, _, _, _),
+             .connectionLost(let p, _, _), .libssh2(let p, _, _, _), .sftp(let p, _, _, _), .commandFailed(let p, _, _, _),
              .localFile(let p, _, _), .closed(let p):
             return p
         }
@@ -81,6 +85,10 @@ public enum SSHError: Error, Equatable, CustomStringConvertible {
             return "\(operation) failed: \(message.isEmpty ? "libssh2 error" : message) (libssh2 error \(code))"
         case .sftp(_, let operation, let path, let status):
             return "\(operation) \(path): \(SFTPStatus.describe(status))"
+        case .commandFailed(_, let command, let status, let stderr):
+            let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let why = lines.last(where: { !$0.isEmpty }) ?? ""
+            return "`\(command)` exited \(status)" + (why.isEmpty ? "" : ": \(why)")
         case .localFile(_, let path, let reason):
             return "\(path): \(reason)"
         case .closed:

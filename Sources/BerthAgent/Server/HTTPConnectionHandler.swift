@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// Serves HTTP/1.1 requests on one connection: aggregates each request, hands it to the ``Router`` on a task,
 /// and writes the ``Response`` back with keep-alive, `HEAD` and streaming handled.
@@ -84,7 +85,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                  keepAlive: false, context: context)
             return
         }
-        logger.debug("connection error", metadata: ["error": "\(error)"])
+        // Clients rarely send TLS close_notify and often reset: both are routine, not worth a debug line.
+        let routine = (error as? NIOSSLError).map { if case .uncleanShutdown = $0 { return true } else { return false } }
+            ?? (error is IOError)
+        logger.log(level: routine ? .trace : .debug, "connection error", metadata: ["error": "\(error)"])
         context.close(promise: nil)
     }
 
@@ -113,36 +117,48 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
-    /// Writes head, body and end of `response`, then closes or waits for the next request.
+    /// Writes head, body and end of `response` with its framing, then closes or waits for the next request.
     private func send(_ response: Response, method: HTTPMethod, version: HTTPVersion, keepAlive: Bool,
                       context: ChannelHandlerContext) {
-        let keepAlive = keepAlive && !inputClosed
+        var keepAlive = keepAlive && !inputClosed
         var head = HTTPResponseHead(version: version, status: response.status, headers: response.headers)
         StandardHeaders.apply(to: &head.headers)
+        head.headers.remove(name: "Content-Length")
+        head.headers.remove(name: "Transfer-Encoding")
+        let sendsBody = method != .HEAD && response.status.mayHaveResponseBody
+        var producer: (@Sendable (any ResponseBodyWriter) async throws -> Void)?
+        var body: ByteBuffer?
+        switch response.body {
+        case .empty:
+            if response.status.mayHaveResponseBody { head.headers.add(name: "Content-Length", value: "0") }
+        case .buffer(let buffer):
+            if response.status.mayHaveResponseBody {
+                head.headers.add(name: "Content-Length", value: "\(buffer.readableBytes)")
+            }
+            body = buffer
+        case .stream(let streamProducer):
+            producer = streamProducer
+            if version.major == 1, version.minor >= 1 {
+                if sendsBody { head.headers.add(name: "Transfer-Encoding", value: "chunked") }
+            } else {
+                keepAlive = false  // HTTP/1.0 has no chunking: the body ends when the connection does
+            }
+        case .hijack:
+            preconditionFailure("hijacked responses are handled by Hijack.begin")
+        }
         if !keepAlive {
             head.headers.replaceOrAdd(name: "Connection", value: "close")
         } else if version == .http1_0 {
             head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
         }
-        let sendsBody = method != .HEAD
-        switch response.body {
-        case .empty:
-            if response.status.mayHaveResponseBody { head.headers.replaceOrAdd(name: "Content-Length", value: "0") }
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            end(keepAlive: keepAlive, context: context)
-        case .buffer(let buffer):
-            head.headers.replaceOrAdd(name: "Content-Length", value: "\(buffer.readableBytes)")
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            if sendsBody { context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil) }
-            end(keepAlive: keepAlive, context: context)
-        case .stream(let producer):
-            head.headers.remove(name: "Content-Length")
-            context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
-            guard sendsBody else { return end(keepAlive: keepAlive, context: context) }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if let producer, sendsBody {
+            context.flush()
             stream(producer, keepAlive: keepAlive, context: context)
-        case .hijack:
-            preconditionFailure("hijacked responses are handled by Hijack.begin")
+            return
         }
+        if let body, sendsBody { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        end(keepAlive: keepAlive, context: context)
     }
 
     /// Runs a streaming body producer; ends the response when it returns, closes the connection if it throws.

@@ -11,10 +11,11 @@ enum Hijack {
                       handler: @escaping @Sendable (HijackedStream) async throws -> Void,
                       context: ChannelHandlerContext, logger: Logger) {
         let channel = context.channel
+        guard channel.isActive else { return }  // the client left while the handler ran
         let (inbound, continuation) = AsyncThrowingStream<ByteBuffer, Error>.makeStream()
         do {
             let pipeline = context.pipeline.syncOperations
-            try pipeline.addHandler(RawStreamHandler(continuation: continuation))
+            try pipeline.addHandler(RawStreamHandler(continuation: continuation, logger: logger))
             // The decoder goes last: bytes the client sent right after the request (stdin) are forwarded
             // to the raw handler when it leaves, so nothing HTTP-shaped may remain in between.
             pipeline.removeHandler(context: try pipeline.context(handlerType: HTTPServerPipelineHandler.self),
@@ -28,6 +29,7 @@ enum Hijack {
             channel.close(promise: nil)
             return
         }
+        logger.trace("hijacked", metadata: ["pipeline": "\(channel.pipeline.debugDescription)"])
         channel.writeAndFlush(head(for: response, request: request, allocator: channel.allocator), promise: nil)
         channel.read()
         let stream = HijackedStream(inbound: inbound, channel: channel)

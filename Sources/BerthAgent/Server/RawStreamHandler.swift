@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOSSL
 
@@ -6,16 +7,21 @@ final class RawStreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
     private let continuation: AsyncThrowingStream<ByteBuffer, Error>.Continuation
+    private let logger: Logger
 
-    init(continuation: AsyncThrowingStream<ByteBuffer, Error>.Continuation) {
+    init(continuation: AsyncThrowingStream<ByteBuffer, Error>.Continuation, logger: Logger) {
         self.continuation = continuation
+        self.logger = logger
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        continuation.yield(unwrapInboundIn(data))
+        let buffer = unwrapInboundIn(data)
+        logger.trace("hijacked stream read", metadata: ["bytes": "\(buffer.readableBytes)"])
+        continuation.yield(buffer)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        logger.trace("hijacked stream event", metadata: ["event": "\(event)"])
         if case ChannelEvent.inputClosed = event {
             continuation.finish()  // the client half-closed: EOF on stdin, output stays open
         }

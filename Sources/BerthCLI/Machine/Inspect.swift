@@ -18,7 +18,7 @@ struct Inspect: ParsableCommand {
             let data = try record.encoded()
             if let format {
                 let t = try GoTemplate(format)
-                say(try t.render(GoTemplate.Value(json: data)))
+                say(try t.execute(GoTemplate.Value(json: data)))
             } else {
                 say(JSONIndent.reindent(String(decoding: data, as: UTF8.self), spaces: 4))
             }
@@ -29,7 +29,7 @@ struct Inspect: ParsableCommand {
 /// Foundation pretty-prints with 2 spaces; docker-machine's inspect uses 4.
 enum JSONIndent {
     static func reindent(_ text: String, spaces: Int) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        text.split(separator: "\n" as Character, omittingEmptySubsequences: false).map { (line: Substring) -> String in
             let lead = line.prefix { $0 == " " }.count
             return String(repeating: " ", count: lead / 2 * spaces) + line.dropFirst(lead)
         }.joined(separator: "\n")

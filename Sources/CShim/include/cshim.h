@@ -1,10 +1,11 @@
 #ifndef CSHIM_H
 #define CSHIM_H
-#define _GNU_SOURCE
-#include <sched.h>
-#include <sys/types.h>
-/// setns(2) without relying on Glibc's module exporting it.
+/* Kept free of system includes so its module does not clash with Glibc's. */
+
+/// setns(2).
 int cshim_setns(int fd, int nstype);
 /// unshare(2).
 int cshim_unshare(int flags);
+/// POSIX_SPAWN_SETSID (a glibc extension Swift does not import).
+short cshim_posix_spawn_setsid_flag(void);
 #endif

@@ -1,0 +1,18 @@
+import Logging
+
+/// The Engine API route table of `berthd`. Each area registers its routes from its own file.
+public enum EngineAPI {
+    /// The full route table for `context`.
+    public static func makeRouter(context: EngineContext) -> Router {
+        var router = Router()
+        SystemRoutes.register(on: &router, context: context)
+        return router
+    }
+
+    /// Probes the host and loads (or creates) the engine ID under the data root, then builds the context.
+    public static func makeContext(configuration: AgentConfiguration, logger: Logger) -> EngineContext {
+        let host = HostFacts.probe(hostnameOverride: configuration.hostname)
+        let id = EngineIdentity.load(dataRoot: configuration.dataRoot, hostname: host.hostname, logger: logger)
+        return EngineContext(configuration: configuration, host: host, engineID: id)
+    }
+}

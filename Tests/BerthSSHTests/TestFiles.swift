@@ -1,0 +1,96 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Temporary files and helper processes for tests.
+enum TestFiles {
+    static func makeTemporaryDirectory(_ prefix: String) throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/\(prefix)-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buf -> Bool in
+            guard let base = buf.baseAddress else { return false }
+            return mkdtemp(base) != nil
+        }
+        guard made else { throw TestFailure("mkdtemp failed") }
+        return String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static let cleanup = Cleanup()
+
+    /// Removes `path` when the test process exits normally.
+    static func removeAtExit(_ path: String) {
+        cleanup.add(path)
+    }
+
+    /// Runs a tool to completion; returns its status and combined output.
+    static func runTool(_ path: String, _ args: [String]) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// `sha256sum` of a local file.
+    static func sha256(ofFile path: String) throws -> String {
+        let r = try runTool("/usr/bin/sha256sum", [path])
+        guard r.status == 0, let hash = r.output.split(separator: " ").first else { throw TestFailure(r.output) }
+        return String(hash)
+    }
+
+    /// Writes `size` random bytes to a new file.
+    static func writeRandomFile(_ path: String, size: Int) throws {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        guard let out = FileHandle(forWritingAtPath: path), let random = FileHandle(forReadingAtPath: "/dev/urandom")
+        else { throw TestFailure("cannot open \(path) or /dev/urandom") }
+        defer {
+            try? out.close()
+            try? random.close()
+        }
+        var left = size
+        while left > 0 {
+            let chunk = random.readData(ofLength: min(left, 1 << 20))
+            guard !chunk.isEmpty else { throw TestFailure("short read from /dev/urandom") }
+            out.write(chunk)
+            left -= chunk.count
+        }
+    }
+}
+
+private final class Cleanup: @unchecked Sendable {
+    private var paths: [String] = []
+    private let lock = NSLock()
+    private var registered = false
+
+    func add(_ path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        paths.append(path)
+        if !registered {
+            registered = true
+            atexit { cleanupAtExit() }
+        }
+    }
+
+    func removeAll() {
+        lock.lock()
+        let all = paths
+        paths = []
+        lock.unlock()
+        for p in all { try? FileManager.default.removeItem(atPath: p) }
+    }
+}
+
+private func cleanupAtExit() {
+    TestFiles.cleanupNow()
+}
+
+extension TestFiles {
+    static func cleanupNow() { cleanup.removeAll() }
+}
