@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "BerthCoreTests", dependencies: ["BerthCore"], resources: [.copy("Golden")],
                     swiftSettings: swift5),
         .testTarget(name: "BerthCertsTests", dependencies: ["BerthCerts"], swiftSettings: swift5),
-        .testTarget(name: "BerthMachineTests", dependencies: ["BerthMachine", "BerthCore", "GenericDriver"],
+        .testTarget(name: "BerthMachineTests", dependencies: ["BerthMachine", "BerthCore", "GenericDriver"], exclude: ["Golden"],
                     swiftSettings: swift5),
         .testTarget(name: "BerthHTTPTests", dependencies: ["BerthHTTP"], swiftSettings: swift5),
         .testTarget(name: "BerthSSHTests", dependencies: ["BerthSSH"], swiftSettings: swift5),

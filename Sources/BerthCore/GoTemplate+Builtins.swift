@@ -60,7 +60,7 @@ extension GoTemplate {
             "gt": { args in .bool(try compare("gt", args) > 0) },
             "ge": { args in .bool(try compare("ge", args) >= 0) },
             "print": { args in .string(sprint(args)) },
-            "println": { args in .string(args.map(Executor.printed).joined(separator: " ") + "\n") },
+            "println": { args in .string(args.map(Executor.formatted).joined(separator: " ") + "\n") },
             "printf": { args in
                 guard let format = args.first else {
                     throw CallError(message: "wrong number of args for printf: want at least 1 got 0")
@@ -106,7 +106,7 @@ extension GoTemplate {
             "shellquote": { args in
                 try arity("shellquote", args, 1)
                 let s: String
-                if case .string(let text)? = args[0] { s = text } else { s = Executor.printed(args[0]) }
+                if case .string(let text)? = args[0] { s = text } else { s = Executor.formatted(args[0]) }
                 return .string("'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'")
             },
         ]
@@ -117,7 +117,7 @@ extension GoTemplate {
             for (i, v) in args.enumerated() {
                 let isString: (Value?) -> Bool = { if case .string? = $0 { return true } else { return false } }
                 if i > 0, !isString(v), !isString(args[i - 1]) { out += " " }
-                out += Executor.printed(v)
+                out += Executor.formatted(v)
             }
             return out
         }

@@ -8,15 +8,16 @@ extension GoTemplate {
 
     /// Runs a parsed template against data, writing into `output`.
     ///
-    /// Values are `Value?`: nil is Go's "no value" (a missing map key), printed `<no value>`;
-    /// `.null` is a JSON null, printed `<nil>`.
+    /// Values are `Value?`: nil is Go's "no value" (a missing map key); `.null` is a JSON null.
+    /// An action prints both as `<no value>`, as Go does for map[string]interface{} data.
     final class Executor {
         let template: GoTemplate
         let missingKey: MissingKey
         var output = ""
         var variables: [(name: String, value: Value?)] = []
         var depth = 0
-        static let maxDepth = 10_000
+        /// Nested {{template}} calls allowed; a runaway recursion fails instead of exhausting the stack.
+        static let maxDepth = 1_000
 
         init(template: GoTemplate, missingKey: MissingKey) {
             self.template = template
@@ -80,7 +81,7 @@ extension GoTemplate {
                 return try walkRange(pipe, body: body, otherwise: otherwise, dot: dot)
             case .templateCall(let name, let argument, let offset, let source):
                 guard let body = template.definitions[name] else {
-                    throw error("no such template \(GoTemplate.quote(name))", offset: offset, context: source)
+                    throw error("template \(GoTemplate.quote(name)) not defined", offset: offset, context: source)
                 }
                 let value = try argument.map { try evalPipeline($0, dot: dot) } ?? nil
                 guard depth < Executor.maxDepth else {
@@ -109,42 +110,56 @@ extension GoTemplate {
             var bare = pipe
             bare.variables = []
             let value = try evalPipeline(bare, dot: dot)
-            let items: [(key: Value, element: Value)]
+            // Items are produced on demand, so `range 1000000` needs no array of that size.
+            let count: Int
+            let item: (Int) -> (key: Value, element: Value)
             switch value {
             case nil, .null?:
-                items = []
+                count = 0
+                item = { _ in (.null, .null) }
             case .array(let a)?:
-                items = a.enumerated().map { (Value.int($0.offset), $0.element) }
+                count = a.count
+                item = { (Value.int($0), a[$0]) }
             case .object(let o)?:
-                items = o.keys.sorted().map { (Value.string($0), o[$0] ?? .null) }
+                let keys = o.keys.sorted()
+                count = keys.count
+                item = { (Value.string(keys[$0]), o[keys[$0]] ?? .null) }
             case .int(let n)?:
-                items = n > 0 ? (0..<n).map { (Value.int($0), Value.int($0)) } : []
+                count = max(0, n)
+                item = { (Value.int($0), Value.int($0)) }
             case let other?:
                 throw error("range can't iterate over \(other.goDescription)", in: pipe)
             }
-            if items.isEmpty {
+            if count == 0 {
                 if let otherwise { return try walk(otherwise, dot: dot) }
                 return .normal
             }
-            for item in items {
+            for i in 0..<count {
+                let (key, element) = item(i)
                 let iterationMark = variables.count
                 if pipe.variables.count == 1 {
-                    try bind(pipe.variables[0], item.element, assign: pipe.isAssignment, pipe: pipe)
+                    try bind(pipe.variables[0], element, assign: pipe.isAssignment, pipe: pipe)
                 } else if pipe.variables.count == 2 {
-                    try bind(pipe.variables[0], item.key, assign: pipe.isAssignment, pipe: pipe)
-                    try bind(pipe.variables[1], item.element, assign: pipe.isAssignment, pipe: pipe)
+                    try bind(pipe.variables[0], key, assign: pipe.isAssignment, pipe: pipe)
+                    try bind(pipe.variables[1], element, assign: pipe.isAssignment, pipe: pipe)
                 }
-                let flow = try walk(body, dot: item.element)
+                let flow = try walk(body, dot: element)
                 variables.removeLast(variables.count - iterationMark)
                 if case .breakLoop = flow { break }
             }
             return .normal
         }
 
-        /// Go's printing of a pipeline's final value.
+        /// Go's printing of an action's final value: no value and a bare nil both print `<no value>`
+        /// (nils inside collections print `<nil>`).
         static func printed(_ value: Value?) -> String {
-            guard let value else { return "<no value>" }
+            guard let value, value != .null else { return "<no value>" }
             return value.goDescription
+        }
+
+        /// How fmt prints a value handed to a function (print, printf…): no value is nil there, `<nil>`.
+        static func formatted(_ value: Value?) -> String {
+            (value ?? .null).goDescription
         }
 
         // MARK: variables

@@ -31,27 +31,31 @@ extension GoTemplate {
         /// Whether blank space separates this token from the previous one inside an action.
         var spaceBefore: Bool = false
 
-        /// How the token reads in an error message, as Go quotes it.
+        /// How the token reads in an error message, as Go shows items: keywords and `.` as `<else>`, `<.>`;
+        /// anything else quoted, cut after 10 characters.
         var display: String {
+            func quoted(_ s: String) -> String {
+                s.count > 10 ? GoTemplate.quote(String(s.prefix(10))) + "..." : GoTemplate.quote(s)
+            }
             switch kind {
-            case .text(let t): return GoTemplate.quote(t)
-            case .leftDelim: return "{{"
-            case .rightDelim: return "}}"
-            case .identifier(let n): return n
-            case .field(let n): return "." + n
-            case .variable(let n): return n
-            case .dot: return "."
-            case .string(let s): return GoTemplate.quote(s)
-            case .int(let i): return String(i)
-            case .double(let d): return GoTemplate.formatFloat(d)
-            case .bool(let b): return b ? "true" : "false"
-            case .null: return "nil"
-            case .leftParen: return "("
-            case .rightParen: return ")"
-            case .pipe: return "|"
-            case .declare: return ":="
-            case .assign: return "="
-            case .comma: return ","
+            case .text(let t): return quoted(t)
+            case .leftDelim: return quoted("{{")
+            case .rightDelim: return quoted("}}")
+            case .identifier(let n): return Parser.keywords.contains(n) ? "<\(n)>" : quoted(n)
+            case .field(let n): return quoted("." + n)
+            case .variable(let n): return quoted(n)
+            case .dot: return "<.>"
+            case .string(let s): return quoted(GoTemplate.quote(s))
+            case .int(let i): return quoted(String(i))
+            case .double(let d): return quoted(GoTemplate.formatFloat(d))
+            case .bool(let b): return quoted(b ? "true" : "false")
+            case .null: return "<nil>"
+            case .leftParen: return quoted("(")
+            case .rightParen: return quoted(")")
+            case .pipe: return quoted("|")
+            case .declare: return quoted(":=")
+            case .assign: return quoted("=")
+            case .comma: return quoted(",")
             case .eof: return "EOF"
             }
         }
@@ -223,6 +227,9 @@ extension GoTemplate {
                 return try lexNumber()
             default:
                 guard Lexer.isAlphanumeric(b) else {
+                    if b >= 0x21, b < 0x7F {
+                        throw error("unexpected \(GoTemplate.quote(String(UnicodeScalar(b)))) in command", at: pos)
+                    }
                     let scalar = String(decoding: source[pos..<min(pos + 4, source.count)], as: UTF8.self)
                         .unicodeScalars.first.map { GoTemplate.hex($0.value, width: 4).uppercased() } ?? "?"
                     throw error("unrecognized character in action: U+\(scalar)", at: pos)

@@ -1,6 +1,6 @@
 extension GoTemplate {
     /// A parsed piece of a template.
-    indirect enum Node {
+    indirect enum Node: Sendable {
         case text(String)
         /// `{{pipeline}}`: prints the pipeline's value unless it declares variables.
         case action(Pipeline)
@@ -14,7 +14,7 @@ extension GoTemplate {
     }
 
     /// `$x := cmd arg | cmd arg`.
-    struct Pipeline {
+    struct Pipeline: Sendable {
         /// Variables declared (`:=`) or assigned (`=`) by this pipeline, in order.
         var variables: [String] = []
         var isAssignment = false
@@ -25,12 +25,12 @@ extension GoTemplate {
     }
 
     /// One stage of a pipeline: an operand, or a function with its arguments.
-    struct Command {
+    struct Command: Sendable {
         var operands: [Operand]
         var offset: Int
     }
 
-    indirect enum Operand {
+    indirect enum Operand: Sendable {
         /// `.A.B`; an empty chain is `.` itself.
         case field([String])
         /// `$x.A.B`.

@@ -256,7 +256,8 @@ extension GoTemplate {
                 let t = peek
                 if t.kind == .pipe || t.kind == closing { break }
                 if t.kind == .rightDelim || t.kind == .rightParen || t.kind == .eof {
-                    if t.kind == .rightParen { throw error("unexpected right paren", at: t.offset) }
+                    if t.kind == .rightParen { throw unexpected(t, in: "command") }
+                    if closing == .rightParen { throw error("unclosed left paren", at: t.offset) }
                     throw unexpected(t, in: context)
                 }
                 if !command.operands.isEmpty && !t.spaceBefore {

@@ -111,7 +111,7 @@ extension GoTemplate {
         switch d.verb {
         case "v":
             if case .string(let s)? = value { return pad(s, d) }
-            return pad(Executor.printed(value), d, numeric: value.map(isNumber) ?? false)
+            return pad(Executor.formatted(value), d, numeric: value.map(isNumber) ?? false)
         case "s":
             switch value {
             case .string(let s)?:

@@ -9,9 +9,11 @@ import Foundation
 /// Functions: and, or, not, len, index, slice, eq, ne, lt, le, gt, ge, print, printf, println, html, urlquery,
 /// plus json, prettyjson (docker-machine's), upper, lower, title, join, split, shellquote, and any given in `init`.
 ///
-/// Output follows Go: a missing map key prints `<no value>`, a JSON null `<nil>`, integers without `.0`,
-/// objects as `map[k:v]`, arrays as `[a b]`.
-public struct GoTemplate: @unchecked Sendable {
+/// Output follows Go: a missing map key or a null prints `<no value>` (`<nil>` inside collections and in
+/// print/printf), integers without `.0`, objects as `map[k:v]`, arrays as `[a b]`. Unlike Go, `eq`/`lt`… compare
+/// integers with floats by value instead of failing, and `range` also counts up to an integer (Go 1.22) and
+/// `{{else with}}` is accepted (Go 1.23).
+public struct GoTemplate: Sendable {
     /// A function a template can call; arguments arrive evaluated (a missing value as `.null`).
     public typealias Function = @Sendable ([Value]) throws -> Value
 
@@ -68,7 +70,7 @@ public struct GoTemplate: @unchecked Sendable {
                         missingKey: MissingKey = .noValue) throws -> String {
         guard let body = definitions[templateName] else {
             throw GoTemplate.Error(phase: .execute, name: name, offset: 0, line: 1, column: 1, context: templateName,
-                                   message: "no such template \(GoTemplate.quote(templateName))")
+                                   message: "template \(GoTemplate.quote(templateName)) not defined")
         }
         let executor = Executor(template: self, missingKey: missingKey)
         try executor.run(body, data: data)

@@ -23,7 +23,8 @@ public struct MachineRecord: Codable, Equatable, Sendable {
         self.engine = engine
         self.ssh = ssh
         self.provision = provision
-        self.createdAt = createdAt
+        // Whole seconds: what ISO 8601 in config.json keeps.
+        self.createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
     }
 
     enum CodingKeys: String, CodingKey {

@@ -5,11 +5,14 @@ import Foundation
 final class CurlTransfer {
     var body = Data()
     var headers: [String: String] = [:]
+    /// Whether any response began (a status line arrived).
+    var sawStatusLine = false
 
     /// Records one raw header line. A new status line (after `100 Continue`, say) starts the headers afresh.
     func addHeaderLine(_ line: String) {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("HTTP/") {
+            sawStatusLine = true
             headers = [:]
             return
         }

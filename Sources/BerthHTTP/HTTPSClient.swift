@@ -73,6 +73,8 @@ public final class HTTPSClient: Sendable {
             ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, HTTPSClient.milliseconds(timeout)),
             ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, HTTPSClient.milliseconds(connectTimeout)),
             ccurl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
+            // The Engine API is HTTP/1.1 (hijacked streams need it); never negotiate HTTP/2.
+            ccurl_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1),
             ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, list),
             ccurl_setopt_writefn(handle, CurlTransfer.writeCallback, transferPointer),
             ccurl_setopt_headerfn(handle, CurlTransfer.headerCallback, transferPointer),
@@ -97,14 +99,14 @@ public final class HTTPSClient: Sendable {
         }
         setup += HTTPSClient.methodOptions(handle, method: method.uppercased(), body: body)
         if let failed = setup.first(where: { $0 != CURLE_OK }) {
-            throw HTTPSClient.error(for: failed, handle: handle, message: String(cString: errorBuffer), url: url,
-                                    timeout: timeout, connectTimeout: connectTimeout)
+            throw error(for: failed, handle: handle, message: String(cString: errorBuffer), url: url,
+                        transfer: transfer)
         }
 
         let result = curl_easy_perform(handle)
         guard result == CURLE_OK else {
-            throw HTTPSClient.error(for: result, handle: handle, message: String(cString: errorBuffer), url: url,
-                                    timeout: timeout, connectTimeout: connectTimeout)
+            throw error(for: result, handle: handle, message: String(cString: errorBuffer), url: url,
+                        transfer: transfer)
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -147,11 +149,20 @@ public final class HTTPSClient: Sendable {
     }
 
     /// Maps a libcurl failure to the error a user can act on.
-    static func error(for code: CURLcode, handle: UnsafeMutableRawPointer, message: String, url: String,
-                      timeout: TimeInterval, connectTimeout: TimeInterval) -> HTTPClientError {
+    func error(for code: CURLcode, handle: UnsafeMutableRawPointer, message: String, url: String,
+               transfer: CurlTransfer) -> HTTPClientError {
         let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
         var osErrno = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_OS_ERRNO, &osErrno)
+        // A server that refuses the client certificate drops the connection during or just after the
+        // handshake (with TLS 1.3 the client's side of the handshake is already complete by then).
+        let droppedByPeer = osErrno == Int(ECONNRESET) || osErrno == Int(ENOTCONN) || osErrno == Int(EPIPE)
+            || detail.contains("Connection reset") || detail.contains("getpeername")
+        if tls != nil, !transfer.sawStatusLine, droppedByPeer,
+           [CURLE_COULDNT_CONNECT, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING].contains(code) {
+            return .tlsHandshakeFailed(url: url, detail: "server closed the connection (client certificate refused?): "
+                                       + detail)
+        }
         switch code {
         case CURLE_COULDNT_CONNECT:
             if osErrno == Int(ECONNREFUSED) { return .connectionRefused(url: url) }
@@ -169,7 +180,7 @@ public final class HTTPSClient: Sendable {
             return .localCertificateProblem(url: url, detail: detail)
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR:
             // With TLS 1.3 a server refusing the client certificate says so in an alert after the handshake.
-            if detail.contains("alert") || detail.contains("SSL") {
+            if tls != nil, detail.contains("alert") || detail.contains("SSL") {
                 return .tlsHandshakeFailed(url: url, detail: detail)
             }
             return .connectionFailed(url: url, detail: detail)

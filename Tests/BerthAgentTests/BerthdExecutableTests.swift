@@ -20,6 +20,15 @@ struct BerthdExecutableTests {
         #expect(result.stdout == "berthd version \(AgentBuild.version)\n")
     }
 
+    @Test func helpListsEveryFlag() async throws {
+        let result = try await Tool.run(berthd ?? "", ["--help"])
+        #expect(result.status == 0)
+        for flag in ["--config", "--host", "--port", "--tlscacert", "--tlscert", "--tlskey", "--unix-socket",
+                     "--data-root", "--exec-root", "--label", "--log-level", "--version"] {
+            #expect(result.stdout.contains(flag), "\(flag)")
+        }
+    }
+
     @Test func badConfigurationIsOneLineAndExit1() async throws {
         let missing = try await Tool.run(berthd ?? "", ["--config", "/nonexistent/berthd.json"])
         #expect(missing.status == 1)

@@ -73,10 +73,13 @@ struct HTTPServerTests {
             s.connect(sys.argv[1])
             s.sendall(b"POST /v1.47/test/hijack HTTP/1.1\\r\\nHost: docker\\r\\nConnection: Upgrade\\r\\n"
                       b"Upgrade: tcp\\r\\nContent-Length: 0\\r\\n\\r\\nhello ")
-            s.sendall(b"world")
-            s.shutdown(socket.SHUT_WR)
             data = b""
             try:
+                # Like the docker CLI: read the 101 head, then send the rest of stdin and half-close.
+                while b"\\r\\n\\r\\n" not in data:
+                    data += s.recv(65536)
+                s.sendall(b"world")
+                s.shutdown(socket.SHUT_WR)
                 while True:
                     chunk = s.recv(65536)
                     if not chunk:
@@ -93,6 +96,31 @@ struct HTTPServerTests {
         #expect(result.stdout.contains("Content-Type: application/vnd.docker.raw-stream\r\n"))
         #expect(result.stdout.contains("Api-Version: 1.47\r\n"))
         #expect(result.stdout.hasSuffix("\r\n\r\necho: hello world"))
+    }
+
+    @Test(.enabled(if: python != nil))
+    func hijackAfterAnEarlyHalfCloseEndsInsteadOfHanging() async throws {
+        let agent = try await TestAgent(routes: TestRoutes.add)
+        let script = """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX)
+            s.settimeout(10)
+            s.connect(sys.argv[1])
+            s.sendall(b"POST /test/hijack HTTP/1.1\\r\\nHost: d\\r\\nConnection: Upgrade\\r\\nUpgrade: tcp\\r\\n\\r\\n")
+            s.shutdown(socket.SHUT_WR)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            sys.stdout.write(data.decode())
+            """
+        let result = try await Tool.run(python ?? "", ["-c", script, agent.socketPath])
+        await agent.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("HTTP/1.1 101 UPGRADED\r\n"))
+        #expect(result.stdout.hasSuffix("\r\n\r\necho: "))
     }
 
     @Test(.enabled(if: python != nil))

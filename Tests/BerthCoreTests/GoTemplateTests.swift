@@ -33,7 +33,8 @@ import Testing
         ("{{.Host.Name}}/{{.Host.IP}}", "h1/10.0.0.2"),
         ("{{.Ratio}} {{.Big}}", "1.5 1.0000005e+06"),
         ("{{.On}} {{.Off}}", "true false"),
-        ("{{.Nothing}}", "<nil>"),
+        ("{{.Nothing}}", "<no value>"),
+        ("{{print .Nothing .Missing}} {{printf \"%v\" .Nothing}}", "<nil> <nil> <nil>"),
         ("{{.Missing}}", "<no value>"),
         ("{{.Missing.Deeper}}", "<no value>"),
         ("{{.List}}", "[a b c]"),
@@ -134,6 +135,41 @@ import Testing
         #expect(try t.execute(template: "row", ["N": "z"]) == "[z]")
     }
 
+    @Test func runawayRecursionFails() throws {
+        let t = try GoTemplate(#"{{define "loop"}}x{{template "loop" .}}{{end}}{{template "loop" .}}"#)
+        #expect {
+            try t.execute([:])
+        } throws: { error in
+            (error as? GoTemplate.Error)?.message == "exceeded maximum template depth (1000)"
+        }
+    }
+
+    @Test func bigIntegerRangeNeedsNoArray() throws {
+        let out = try render("{{range $i := 1000000}}{{if eq $i 3}}{{break}}{{end}}{{$i}}{{end}}")
+        #expect(out == "012")
+    }
+
+    /// Random token soup must parse or fail with an error, never crash.
+    @Test func randomTemplatesNeverCrash() {
+        let pieces = ["{{", "}}", "{{-", "-}}", " ", ".", ".Name", ".List", "$", "$x", ":=", "=", "|", "(", ")", "if",
+                      "else", "end", "range", "with", "define", "template", "block", "break", "\"s\"", "`r`", "'c'",
+                      "1", "-2.5", "0x1", "nil", "true", "printf", "index", "len", "eq", "json", "/*", "*/", ",",
+                      "\n", "text", "}", "{", "\\", "\"", "'", "é"]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        var parsed = 0
+        for _ in 0..<3000 {
+            let text = (0..<(1 + next(12))).map { _ in pieces[next(pieces.count)] }.joined()
+            guard let t = try? GoTemplate(text) else { continue }
+            parsed += 1
+            _ = try? t.execute(GoTemplateTests.data)
+        }
+        #expect(parsed > 0)
+    }
+
     @Test func customFunctions() throws {
         let t = try GoTemplate("{{twice .Name}} {{.Port | twice}}",
                                functions: ["twice": { args in .string(args.map(\.goDescription).joined() + args.map(\.goDescription).joined()) }])
@@ -183,7 +219,7 @@ import Testing
         ("{{.Name", "template: 1:1: unclosed action"),
         ("x {{.Name}}}", nil),
         ("{{.Name }}}", nil),
-        ("{{ } }}", "template: 1:4: unrecognized character in action: U+007D"),
+        ("{{ } }}", "template: 1:4: unexpected \"}\" in command"),
         ("{{if .On}}x", "template: 1:12: unexpected EOF"),
         ("{{end}}", "template: 1:3: unexpected {{end}}"),
         ("{{else}}", "template: 1:3: unexpected {{else}}"),
@@ -193,11 +229,15 @@ import Testing
         ("{{if}}{{end}}", "template: 1:5: missing value for if"),
         ("{{\"abc}}", "template: 1:3: unterminated quoted string"),
         ("{{/* open }}", "template: 1:1: unclosed comment"),
+        ("{{ \u{01} }}", "template: 1:4: unrecognized character in action: U+0001"),
+        ("{{if .A}}{{else}}{{else}}{{end}}", "template: 1:20: expected end; found {{else}}"),
+        ("{{with .A}}{{range .B}}{{end}}", "template: 1:31: unexpected EOF"),
+        ("{{define \"x\"}}{{end}}{{template \"x\" | }}", "template: 1:37: missing value for template clause"),
         ("{{break}}", "template: 1:3: {{break}} outside {{range}}"),
         ("{{.A | \"x\"}}", "template: 1:8: non executable command in pipeline stage 2"),
-        ("line1\n  {{.A.}}", "template: 2:7: unexpected . in operand"),
-        ("{{(.A}}", "template: 1:6: unexpected }} in parenthesized pipeline"),
-        ("{{.A)}}", "template: 1:5: unexpected right paren"),
+        ("line1\n  {{.A.}}", "template: 2:7: unexpected <.> in operand"),
+        ("{{(.A}}", "template: 1:6: unclosed left paren"),
+        ("{{.A)}}", "template: 1:5: unexpected \")\" in command"),
         ("{{3x}}", "template: 1:3: bad number syntax: \"3x\""),
     ] as [(String, String?)])
     func parseErrors(template: String, expected: String?) throws {
@@ -217,7 +257,7 @@ import Testing
         ("{{.Name.X}}", "template: 1:3: executing at <.Name.X>: can't evaluate field X in type string"),
         ("{{index .List 7}}", "template: 1:3: executing at <index .List 7>: error calling index: index out of range: 7"),
         ("{{range .Name}}{{end}}", "template: 1:3: executing at <range .Name>: range can't iterate over lab1"),
-        ("{{template \"nope\"}}", "template: 1:3: executing at <template \"nope\">: no such template \"nope\""),
+        ("{{template \"nope\"}}", "template: 1:3: executing at <template \"nope\">: template \"nope\" not defined"),
         ("{{.Name 1}}", "template: 1:3: executing at <.Name 1>: can't give argument to non-function .Name"),
         ("{{lt .Name 1}}", "template: 1:3: executing at <lt .Name 1>: error calling lt: incompatible types for comparison"),
         ("{{upper .Port}}", "template: 1:3: executing at <upper .Port>: error calling upper: expected string; found 2376"),
@@ -280,7 +320,7 @@ import Testing
     @Test func valueDecodesJSONKinds() throws {
         let v = try GoTemplate.Value(json: Data(#"{"a":1,"b":1.5,"c":true,"d":null,"e":[1,"x"],"f":{}}"#.utf8))
         #expect(v == ["a": 1, "b": 1.5, "c": true, "d": nil, "e": [1, "x"], "f": [:]])
-        #expect(try render("{{.a}} {{.b}} {{.c}} {{.d}} {{.e}} {{.f}}", v) == "1 1.5 true <nil> [1 x] map[]")
+        #expect(try render("{{.a}} {{.b}} {{.c}} {{.d}} {{.e}} {{.f}}", v) == "1 1.5 true <no value> [1 x] map[]")
     }
 
     @Test func rendersAProvisionerStyleFile() throws {

@@ -52,7 +52,11 @@ final class TestTLSServer {
 
     func stop() {
         if let process, process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+            let pid = process.processIdentifier
+            kill(pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(3)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(pid, SIGKILL) }
             process.waitUntilExit()
         }
         process = nil
@@ -119,8 +123,11 @@ final class TestTLSServer {
 
     /// The server: echoes each request as JSON. `/slow` waits 5 s first; `/status/N` answers N.
     static let script = #"""
-        import http.server, json, os, socketserver, ssl, sys, threading, time
+        import http.server, json, os, signal, socketserver, ssl, sys, threading, time
 
+        # A child spawned from a test thread inherits its blocked signals; take SIGTERM back.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         parent = os.getppid()
 
         def watch_parent():
@@ -136,6 +143,12 @@ final class TestTLSServer {
 
             def log_message(self, *args):
                 pass
+
+            def setup(self):
+                # The TLS handshake runs here, in the connection's thread, not in accept().
+                if hasattr(self.request, "do_handshake"):
+                    self.request.do_handshake()
+                super().setup()
 
             def reply(self, method):
                 if self.path.startswith("/slow"):
@@ -179,7 +192,8 @@ final class TestTLSServer {
             ctx.verify_mode = ssl.CERT_REQUIRED
             server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
             server.daemon_threads = True
-            server.socket = ctx.wrap_socket(server.socket, server_side=True)
+            server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+            server.handle_error = lambda request, address: None
             print(server.server_address[1], flush=True)
         else:
             server = UnixServer(sys.argv[2], Handler)

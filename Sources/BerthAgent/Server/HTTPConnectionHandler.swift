@@ -44,7 +44,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), .idle):
             let declared = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0
-            state = .receiving(head, declared > maxBodySize ? nil : context.channel.allocator.buffer(capacity: declared))
+            // Reserve at most 1 MiB up front: a declared length is a promise, not bytes received.
+            let buffer = context.channel.allocator.buffer(capacity: min(max(declared, 0), 1 << 20))
+            state = .receiving(head, declared > maxBodySize ? nil : buffer)
         case (.body(var chunk), .receiving(let head, var body?)):
             state = .responding  // drop the enum's reference so appending does not copy the buffer
             if body.readableBytes + chunk.readableBytes > maxBodySize {
@@ -108,8 +110,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             requestLogger.debug("request", metadata: ["status": "\(response.status.code)"])
             if case .hijack(let handler) = response.body {
                 self.state = .hijacked
-                Hijack.begin(response: response, request: request, handler: handler, context: context,
-                             logger: requestLogger)
+                Hijack.begin(response: response, request: request, inputClosed: self.inputClosed,
+                             handler: handler, context: context, logger: requestLogger)
             } else {
                 self.send(response, method: head.method, version: head.version, keepAlive: keepAlive,
                           context: context)
@@ -172,7 +174,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             case .success:
                 self.end(keepAlive: keepAlive, context: context)
             case .failure(let error):
-                self.logger.notice("streaming response failed", metadata: ["error": "\(error)"])
+                // A client that went away mid-stream (docker logs -f, then Ctrl-C) is routine.
+                let level: Logger.Level = context.channel.isActive ? .notice : .debug
+                self.logger.log(level: level, "streaming response failed", metadata: ["error": "\(error)"])
                 context.close(promise: nil)
             }
         }

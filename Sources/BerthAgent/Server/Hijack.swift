@@ -7,7 +7,11 @@ enum Hijack {
     /// Replaces the HTTP handlers by a ``RawStreamHandler``, writes the response head, and runs `handler` on a
     /// task; the connection is closed when it returns. Must run on the channel's event loop, from the
     /// ``HTTPConnectionHandler`` (whose `context` is passed), which leaves the pipeline here.
-    static func begin(response: Response, request: Request,
+    ///
+    /// Bytes the client sent after the request are forwarded to the stream. If the client already half-closed
+    /// (`inputClosed`), the stream starts at EOF: docker clients only send stdin after the `101`, so an early EOF
+    /// means there is no input.
+    static func begin(response: Response, request: Request, inputClosed: Bool,
                       handler: @escaping @Sendable (HijackedStream) async throws -> Void,
                       context: ChannelHandlerContext, logger: Logger) {
         let channel = context.channel
@@ -29,15 +33,19 @@ enum Hijack {
             channel.close(promise: nil)
             return
         }
-        logger.trace("hijacked", metadata: ["pipeline": "\(channel.pipeline.debugDescription)"])
         channel.writeAndFlush(head(for: response, request: request, allocator: channel.allocator), promise: nil)
+        if inputClosed {
+            // The decoder finishes its removal on a later loop tick; queue the EOF behind its leftovers.
+            channel.eventLoop.execute { continuation.finish() }
+        }
         channel.read()
         let stream = HijackedStream(inbound: inbound, channel: channel)
         Task {
             do {
                 try await handler(stream)
             } catch {
-                logger.notice("hijacked stream failed", metadata: ["error": "\(error)"])
+                let level: Logger.Level = channel.isActive ? .notice : .debug
+                logger.log(level: level, "hijacked stream failed", metadata: ["error": "\(error)"])
             }
             await stream.close()
         }
