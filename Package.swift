@@ -58,6 +58,7 @@ let package = Package(
         // I/O modules
         .target(name: "BerthSSH", dependencies: ["CSSH2", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthHTTP", dependencies: ["CCurl", "BerthCore"], swiftSettings: swift5),
+        .target(name: "BerthTransfer", dependencies: ["BerthSSH", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthLinux", dependencies: ["CShim", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthMachine", dependencies: [
             "BerthCore", "BerthCerts", "BerthLinux",
@@ -72,7 +73,7 @@ let package = Package(
 
         // Controller
         .target(name: "BerthCLI", dependencies: [
-            "BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthCerts", "GenericDriver", "LabDriver",
+            "BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthCerts", "BerthTransfer", "GenericDriver", "LabDriver",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swift5),
@@ -80,7 +81,7 @@ let package = Package(
 
         // Agent: must not depend on BerthSSH/BerthHTTP (no libssh2/libcurl in the static binary).
         .target(name: "BerthAgent", dependencies: [
-            "BerthCore", "BerthLinux",
+            "BerthCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -99,8 +100,15 @@ let package = Package(
         .testTarget(name: "BerthMachineTests", dependencies: ["BerthMachine", "BerthCore", "GenericDriver"], exclude: ["Golden"],
                     swiftSettings: swift5),
         .testTarget(name: "BerthHTTPTests", dependencies: ["BerthHTTP"], swiftSettings: swift5),
+        .testTarget(name: "BerthTransferTests", dependencies: ["BerthTransfer", "BerthSSH", "BerthCore"],
+                    swiftSettings: swift5),
         .testTarget(name: "BerthSSHTests", dependencies: ["BerthSSH"], swiftSettings: swift5),
-        .testTarget(name: "BerthAgentTests", dependencies: ["BerthAgent", "BerthCerts", "BerthHTTP"],
+        .testTarget(name: "BerthAgentTests", dependencies: [
+            "BerthAgent", "BerthCerts",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
                     swiftSettings: swift5),
         .testTarget(name: "BerthIntegrationTests", dependencies: ["BerthCore"], swiftSettings: swift5),
     ]

@@ -9,7 +9,7 @@ public struct BerthCommand: ParsableCommand {
         version: "berth version \(BerthVersion.string)",
         subcommands: [
             Active.self, Config.self, Create.self, Env.self, Inspect.self, IP.self, Kill.self, Ls.self,
-            RegenerateCerts.self, Restart.self, Rm.self, SSH.self, Start.self, Status.self,
+            RegenerateCerts.self, Restart.self, Rm.self, Scp.self, SSH.self, Start.self, Status.self,
             Stop.self, Upgrade.self, URLCommand.self, Version.self,
         ])
 

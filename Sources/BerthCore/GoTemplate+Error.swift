@@ -3,6 +3,7 @@ extension GoTemplate {
     /// `template: unit:3:14: unexpected "}" in operand` or
     /// `template: unit:1:3: executing at <.Host.Name>: nil pointer evaluating interface {}.Name`.
     public struct Error: Swift.Error, CustomStringConvertible, Equatable, Sendable {
+        /// Whether the template failed to parse or to execute.
         public enum Phase: Sendable, Equatable {
             case parse
             case execute

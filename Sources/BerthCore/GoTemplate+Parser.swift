@@ -140,7 +140,7 @@ extension GoTemplate {
                 throw error("unexpected EOF", at: source.count)
             case .end:
                 break
-            case .elseBranch(let elseOffset):
+            case .elseBranch:
                 if keyword != "range", case .identifier(let chained) = peek.kind, chained == "if" || chained == "with" {
                     // `{{else if …}}` is `{{else}}{{if …}}…{{end}}` sharing this {{end}}.
                     let inner = next()
@@ -152,7 +152,6 @@ extension GoTemplate {
                     case .end: otherwise = elseBody
                     case .eof: throw error("unexpected EOF", at: source.count)
                     case .elseBranch(let o):
-                        _ = elseOffset
                         throw error("expected end; found {{else}}", at: o)
                     }
                 }
@@ -285,7 +284,6 @@ extension GoTemplate {
         mutating func parseOperand() throws -> Operand {
             let t = next()
             let operand: Operand
-            var chainable = false
             switch t.kind {
             case .field(let f):
                 return .field([f] + parseChain())
@@ -308,12 +306,12 @@ extension GoTemplate {
                 let inner = try parsePipeline(context: "parenthesized pipeline", start: t.offset,
                                               allowDeclaration: false, closing: .rightParen)
                 parenDepth -= 1
-                chainable = true
                 return .pipeline(inner, parseChain())
             default:
                 throw unexpected(t, in: "operand")
             }
-            if !chainable, case .field = peek.kind, !peek.spaceBefore {
+            // Fields chain only onto fields, variables and parenthesised pipelines.
+            if case .field = peek.kind, !peek.spaceBefore {
                 throw error("unexpected . after term \(GoTemplate.quote(t.display))", at: peek.offset)
             }
             return operand

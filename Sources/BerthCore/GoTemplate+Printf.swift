@@ -172,7 +172,7 @@ extension GoTemplate {
 
     static func formatFloatVerb(_ x: Double, _ d: PrintfDirective) -> String {
         if x.isNaN { return "NaN" }
-        if x.isInfinite { return x < 0 ? "-Inf" : (d.plus ? "+Inf" : "+Inf") }
+        if x.isInfinite { return x < 0 ? "-Inf" : "+Inf" }
         let negative = x.sign == .minus && x != 0
         let body: String
         switch d.verb {

@@ -20,6 +20,7 @@ public struct MachineListEntry: Sendable, Equatable {
     /// Engine labels as `key=value`, matched by `--filter label=key=value`.
     public var labels: [String]
 
+    /// A row for a machine that answered; see `timedOut` for one that did not.
     public init(name: String, activeMark: String = "-", driverName: String, state: String, url: String = "",
                 swarm: String = "", dockerVersion: String = "Unknown", error: String = "",
                 responseTime: TimeInterval = 0, labels: [String] = []) {

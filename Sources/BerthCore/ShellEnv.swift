@@ -1,7 +1,7 @@
 import Foundation
 
 /// Renders what `env` prints for one shell: variable lines, then the two usage-hint lines.
-/// Matches docker-machine v0.16 (`commands/env.go`) byte for byte.
+/// The line formats and hints are docker-machine v0.16's (`commands/env.go`).
 public struct ShellEnv: Sendable {
     /// One variable to set, in output order.
     public typealias Variable = (name: String, value: String)

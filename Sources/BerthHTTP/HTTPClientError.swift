@@ -19,6 +19,7 @@ public enum HTTPClientError: Error, CustomStringConvertible, Equatable, Sendable
     /// Any other transfer failure, with libcurl's code and message.
     case transfer(url: String, code: Int, detail: String)
 
+    /// The URL that was requested.
     public var url: String {
         switch self {
         case .connectionRefused(let u), .connectionFailed(let u, _), .timedOut(let u, _), .cannotResolve(let u, _),

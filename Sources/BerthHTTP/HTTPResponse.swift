@@ -7,6 +7,7 @@ public struct HTTPResponse: Sendable, Equatable {
     public var headers: [String: String]
     public var body: Data
 
+    /// A response as received (headers already keyed by lower-cased name).
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status
         self.headers = headers

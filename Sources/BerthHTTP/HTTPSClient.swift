@@ -17,6 +17,12 @@ public final class HTTPSClient: Sendable {
     public let connectTimeout: TimeInterval
     public let unixSocketPath: String?
 
+    /// - Parameters:
+    ///   - tls: the CA to trust and the client certificate to present; nil for plain HTTP (or HTTPS
+    ///     verified against the system CAs).
+    ///   - timeout: seconds for a whole request; 0 for none.
+    ///   - connectTimeout: seconds for the TCP connection and TLS handshake.
+    ///   - unixSocketPath: send every request over this unix socket instead of TCP.
     public init(tls: TLSClientFiles?, timeout: TimeInterval = 30, connectTimeout: TimeInterval = 10,
                 unixSocketPath: String? = nil) {
         self.tls = tls

@@ -7,6 +7,7 @@ public struct TLSClientFiles: Sendable, Equatable {
     /// The private key of `certPath`.
     public var keyPath: String
 
+    /// Paths to PEM files; an empty `certPath` presents no client certificate.
     public init(caPath: String, certPath: String, keyPath: String) {
         self.caPath = caPath
         self.certPath = certPath

@@ -69,7 +69,10 @@ public enum Exec {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
-        posix_spawnattr_setflags(&attr, cshim_posix_spawn_setsid_flag())
+        let rcAttr = cshim_spawnattr_detach(&attr)
+        guard rcAttr == 0 else {
+            throw Failure(argv: argv, status: -1, stderr: "posix_spawnattr: \(String(cString: strerror(rcAttr)))")
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -34,7 +34,7 @@ public struct Templates: Sendable {
         }
         do {
             let t = try GoTemplate(String(decoding: data, as: UTF8.self), name: name)
-            return try t.execute(encoding: values)
+            return try t.execute(encoding: values, missingKey: .error)
         } catch {
             throw BerthError.failed("template \(name): \(error)")
         }

@@ -113,8 +113,13 @@ public final class SFTPClient {
 
     /// Creates a symbolic link at `linkPath` pointing to `target`.
     public func symlink(target: String, at linkPath: String) throws {
-        let sftp = try session.sftpPointer()
-        try session.call("SFTP symlink", path: linkPath) { cssh2_sftp_symlink(sftp, target, linkPath) }
+        guard let side = session.sftpExtensions() else {
+            throw SSHError.sftp(session.peer, operation: "SFTP symlink", path: linkPath, status: SFTPStatus.opUnsupported)
+        }
+        let status = try side.symlink(target: target, linkPath: linkPath)
+        guard status == SFTPStatus.ok else {
+            throw SSHError.sftp(session.peer, operation: "SFTP symlink", path: linkPath, status: UInt(status))
+        }
     }
 
     /// The target of a symbolic link.

@@ -1,8 +1,10 @@
 import Foundation
 
-/// A second, minimal SFTP v3 client on its own channel, for OpenSSH extensions that libssh2 1.10 has
-/// no call for (`posix-rename@openssh.com`, which replaces an existing target atomically where the
-/// v3 RENAME refuses). It speaks only INIT/VERSION and EXTENDED/STATUS, one request at a time.
+/// A second, minimal SFTP v3 client on its own channel, for what libssh2 1.10 cannot do:
+/// `posix-rename@openssh.com` (replaces an existing target atomically where the v3 RENAME refuses), and
+/// SYMLINK (Debian's libssh2 1.10.0-3+deb12u1 creates the link but then reports a protocol error, taking
+/// the request id for the status). It speaks only INIT/VERSION and requests answered by STATUS, one at a
+/// time.
 final class SFTPExtensionChannel {
     static let posixRename = "posix-rename@openssh.com"
 
@@ -11,7 +13,8 @@ final class SFTPExtensionChannel {
     let extensions: [String: String]
     private var nextID: UInt32 = 1
 
-    private static let fxpInit: UInt8 = 1, fxpVersion: UInt8 = 2, fxpStatus: UInt8 = 101, fxpExtended: UInt8 = 200
+    private static let fxpInit: UInt8 = 1, fxpVersion: UInt8 = 2, fxpSymlink: UInt8 = 20, fxpStatus: UInt8 = 101,
+                       fxpExtended: UInt8 = 200
 
     private init(channel: SSHChannel, extensions: [String: String]) {
         self.channel = channel
@@ -40,21 +43,29 @@ final class SFTPExtensionChannel {
 
     /// rename(2) on the server: replaces `to` atomically. Returns the SFTP status code (0 = ok).
     func posixRename(_ from: String, _ to: String) throws -> UInt32 {
+        try statusRequest(Self.fxpExtended, [Self.posixRename, from, to], operation: "SFTP posix-rename")
+    }
+
+    /// symlink(2) on the server: a link at `linkPath` pointing to `target`. Returns the SFTP status code.
+    /// OpenSSH takes the two paths in the opposite order to the draft: target first.
+    func symlink(target: String, linkPath: String) throws -> UInt32 {
+        try statusRequest(Self.fxpSymlink, [target, linkPath], operation: "SFTP symlink")
+    }
+
+    /// Sends `type, id, strings...` and returns the status code of the STATUS reply.
+    private func statusRequest(_ type: UInt8, _ strings: [String], operation: String) throws -> UInt32 {
         let id = nextID
         nextID &+= 1
         var body = SSHWireWriter()
-        body.byte(Self.fxpExtended)
+        body.byte(type)
         body.uint32(id)
-        body.string(Self.posixRename)
-        body.string(from)
-        body.string(to)
+        for s in strings { body.string(s) }
         var packet = SSHWireWriter()
         packet.string(body.bytes)
-        try channel.writeAll(packet.bytes, operation: "SFTP posix-rename")
+        try channel.writeAll(packet.bytes, operation: operation)
         var r = SSHWireReader(try Self.receive(channel))
         guard r.byte() == Self.fxpStatus, r.uint32() == id, let status = r.uint32() else {
-            throw SSHError.libssh2(channel.session.peer, operation: "SFTP posix-rename", code: -31,
-                                   message: "unexpected reply")
+            throw SSHError.libssh2(channel.session.peer, operation: operation, code: -31, message: "unexpected reply")
         }
         return status
     }

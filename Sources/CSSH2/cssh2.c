@@ -130,11 +130,6 @@ int cssh2_sftp_rmdir(LIBSSH2_SFTP *sftp, const char *path) {
     return libssh2_sftp_rmdir_ex(sftp, path, (unsigned int)strlen(path));
 }
 
-int cssh2_sftp_symlink(LIBSSH2_SFTP *sftp, const char *target, const char *linkpath) {
-    return libssh2_sftp_symlink_ex(sftp, target, (unsigned int)strlen(target),
-                                   (char *)linkpath, (unsigned int)strlen(linkpath), LIBSSH2_SFTP_SYMLINK);
-}
-
 int cssh2_sftp_readlink(LIBSSH2_SFTP *sftp, const char *path, char *buf, unsigned int buflen, int realpath) {
     return libssh2_sftp_symlink_ex(sftp, path, (unsigned int)strlen(path), buf, buflen,
                                    realpath ? LIBSSH2_SFTP_REALPATH : LIBSSH2_SFTP_READLINK);

@@ -22,19 +22,15 @@ enum TestFiles {
         cleanup.add(path)
     }
 
-    /// Runs a tool to completion; returns its status and combined output.
+    /// Runs a tool to completion; returns its status and combined output. The output goes through a
+    /// temporary file, so no descriptor of ours can leak into a process spawned concurrently.
     static func runTool(_ path: String, _ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outputPath = NSTemporaryDirectory() + "/berth-tool-\(UUID().uuidString)"
+        defer { unlink(outputPath) }
+        let process = try TestProcess.spawn(path, args, outputPath: outputPath)
+        let status = process.wait()
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return (status, output)
     }
 
     /// `sha256sum` of a local file.

@@ -17,7 +17,7 @@ final class TestSSHD {
 
     let dir: String
     let port: Int
-    private(set) var process: Process?
+    private(set) var process: TestProcess?
 
     var hostKeyPath: String { dir + "/host_ed25519" }
     var logPath: String { dir + "/sshd.log" }
@@ -61,13 +61,7 @@ final class TestSSHD {
 
         """
         try config.write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.sshdPath)
-        p.arguments = ["-D", "-f", dir + "/sshd_config", "-E", logPath]
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try TestProcess.spawn(Self.sshdPath, ["-D", "-f", dir + "/sshd_config", "-E", logPath])
         process = p
         // Wait until it listens.
         let deadline = Date().addingTimeInterval(10)
@@ -88,10 +82,7 @@ final class TestSSHD {
     func stop() {
         guard let p = process else { return }
         process = nil
-        if p.isRunning {
-            kill(p.processIdentifier, SIGTERM)
-            p.waitUntilExit()
-        }
+        p.terminate()
     }
 
     /// Stops, replaces the host key with a fresh one, and starts again on the same port.

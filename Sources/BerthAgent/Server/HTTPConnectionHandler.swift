@@ -146,7 +146,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 keepAlive = false  // HTTP/1.0 has no chunking: the body ends when the connection does
             }
         case .hijack:
-            preconditionFailure("hijacked responses are handled by Hijack.begin")
+            // dispatch() routes hijacks to Hijack.begin; reaching here is a bug, so fail the connection, not the agent.
+            logger.error("hijack response reached the HTTP writer, closing")
+            context.close(promise: nil)
+            return
         }
         if !keepAlive {
             head.headers.replaceOrAdd(name: "Connection", value: "close")

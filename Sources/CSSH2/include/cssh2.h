@@ -42,8 +42,7 @@ int cssh2_sftp_unlink(LIBSSH2_SFTP *sftp, const char *path);
 int cssh2_sftp_rename(LIBSSH2_SFTP *sftp, const char *from, const char *to);
 int cssh2_sftp_mkdir(LIBSSH2_SFTP *sftp, const char *path, long mode);
 int cssh2_sftp_rmdir(LIBSSH2_SFTP *sftp, const char *path);
-/* symlink(target, linkpath) in OpenSSH's argument order. */
-int cssh2_sftp_symlink(LIBSSH2_SFTP *sftp, const char *target, const char *linkpath);
+/* (SYMLINK is done on BerthSSH's own SFTP side channel: Debian's libssh2 1.10 misreports its status.) */
 /* readlink/realpath: the result is written into buf (not NUL-terminated); returns its length or an error. */
 int cssh2_sftp_readlink(LIBSSH2_SFTP *sftp, const char *path, char *buf, unsigned int buflen, int realpath);
 

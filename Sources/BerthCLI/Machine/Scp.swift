@@ -1,0 +1,162 @@
+import ArgumentParser
+import BerthCore
+import BerthMachine
+import BerthSSH
+import BerthTransfer
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `berth scp [-r] [-q] [-d] SRC... DST`: copies between this machine and machines, or straight from one machine
+/// to another over Berth's own SSH sessions (through memory, never the local disk). Every file goes to a
+/// temporary name beside its destination and is renamed into place once its SHA-256 matches the source's.
+struct Scp: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy files between machines",
+        discussion: """
+        Each path is a local path, localhost:PATH, MACHINE:PATH or USER@MACHINE:PATH (USER overrides the \
+        machine's SSH user); a relative remote path starts in the login directory. Several sources go into an \
+        existing directory. Machine to machine copies stream through memory, each side with its own SSH user, \
+        port and key.
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: [.short, .long], help: "Copy directories recursively, keeping modes, modification times and symbolic links")
+    var recursive = false
+    @Flag(name: [.short, .long], help: "No progress bar")
+    var quiet = false
+    @Flag(name: [.short, .long], help: "Send only files whose size or content differs (compared by SHA-256 on each side)")
+    var delta = false
+    @Flag(name: [.short, .long], help: "Print one line per file sent, left unchanged or linked")
+    var verbose = false
+    @Argument(help: "Source path(s), then the destination") var paths: [String] = []
+
+    func validate() throws {
+        guard paths.count >= 2 else { throw ValidationError("scp needs at least one source and a destination") }
+    }
+
+    func run() throws {
+        try guarded {
+            let locations = try paths.map(Location.parse)
+            let sides = try ScpSides(locations, service: { try global.service() })
+            defer { sides.close() }
+
+            let cancellation = Cancellation()
+            let temporaries = TemporaryFiles()
+            let signals = ScpSignals(cancellation: cancellation, temporaries: temporaries)
+            defer { signals.restore() }
+
+            let copier = Copier(options: CopyOptions(recursive: recursive, delta: delta),
+                                cancellation: cancellation, temporaries: temporaries)
+            let label = locations.count == 2 ? CopyNaming.lastComponent(locations[0].path) : "\(locations.count - 1) sources"
+            let bar = ProgressBar(label: label, quiet: quiet || isatty(1) != 1)
+            copier.onProgress = { sent, total in bar.update(sent: sent, total: total) }
+            if verbose { copier.onEvent = { say(Self.line($0)) } }
+            do {
+                try copier.copy(sides.sources, to: sides.destination)
+                bar.finish()
+            } catch let e as TransferError where e.isInterrupted {
+                bar.finish()
+                let sig = cancellation.signal ?? SIGINT
+                printError(e.description)
+                throw ExitCode(128 + sig)
+            } catch {
+                bar.finish()
+                throw error
+            }
+        }
+    }
+
+    static func line(_ event: CopyEvent) -> String {
+        switch event {
+        case .sent(let s, let d, let n): return "sent \(s) -> \(d) (\(n) bytes)"
+        case .unchanged(let d): return "unchanged \(d)"
+        case .linked(let d, let t): return "linked \(d) -> \(t)"
+        case .madeDirectory(let d): return "created \(d)"
+        case .removedStale(let p): return "removed stale \(p)"
+        }
+    }
+}
+
+/// The sides of one `berth scp`: this machine, and one SSH session per machine and user for the sources plus
+/// one for the destination (so a machine that is both has two sessions and its reads and writes overlap).
+final class ScpSides {
+    let sources: [Operand]
+    let destination: Operand
+    private var sessions: [SSHSession] = []
+
+    init(_ locations: [Location], service: () throws -> MachineService) throws {
+        let local = LocalSide()
+        // One connection per (role, machine, user); made in parallel.
+        struct Key: Hashable { var destination: Bool; var machine: String; var user: String? }
+        var keys: [Key] = []
+        for (i, l) in locations.enumerated() {
+            guard case .remote(let m, let u, _) = l else { continue }
+            let k = Key(destination: i == locations.count - 1, machine: m, user: u)
+            if !keys.contains(k) { keys.append(k) }
+        }
+        var sides: [Key: FileSystemSide] = [:]
+        if !keys.isEmpty {
+            let svc = try service()
+            // Unknown machines fail before any connection is made.
+            let records = try keys.map { try svc.load($0.machine) }
+            let results = parallelMap(Array(zip(keys, records))) { key, record in
+                Result { () -> SSHSession in
+                    var ep = svc.endpoint(record)
+                    if let u = key.user { ep.user = u }
+                    return try SSHSession.connect(ep)
+                }
+            }
+            for r in results { if case .success(let s) = r { sessions.append(s) } }
+            for (key, r) in zip(keys, results) {
+                let session = try r.get()
+                sides[key] = SFTPSide(session: session, label: key.machine)
+            }
+        }
+        func operand(_ l: Location, destination: Bool) -> Operand {
+            switch l {
+            case .local(let p): return Operand(side: local, path: p)
+            case .remote(let m, let u, let p):
+                return Operand(side: sides[Key(destination: destination, machine: m, user: u)]!, path: p)
+            }
+        }
+        sources = locations.dropLast().map { operand($0, destination: false) }
+        destination = operand(locations.last!, destination: true)
+    }
+
+    func close() {
+        for s in sessions { s.close() }
+        sessions = []
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP during a copy: ask the copier to stop (it removes its temporary files and the
+/// command exits 128+signal); if it has not managed within a few seconds (a stalled connection), remove the
+/// local temporary files directly and exit. Remote ones left then are swept by the next copy to that directory.
+final class ScpSignals {
+    private var sources: [DispatchSourceSignal] = []
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    static let grace: Double = 5
+
+    init(cancellation: Cancellation, temporaries: TemporaryFiles) {
+        for sig in Self.signals {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                cancellation.cancel(signal: sig)
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.grace) {
+                    temporaries.removeLocalNow()
+                    _exit(128 + sig)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func restore() {
+        for s in sources { s.cancel() }
+        sources = []
+        for sig in Self.signals { signal(sig, SIG_DFL) }
+    }
+}

@@ -1,0 +1,26 @@
+/// How `berth scp` copies.
+public struct CopyOptions: Equatable, Sendable {
+    /// Copy directories as trees, keeping modes, modification times and symbolic links.
+    public var recursive: Bool
+    /// Send only files whose size or content differs from the destination's (compared by SHA-256).
+    public var delta: Bool
+
+    public init(recursive: Bool = false, delta: Bool = false) {
+        self.recursive = recursive
+        self.delta = delta
+    }
+}
+
+/// A path on a side: one source or the destination of a copy.
+public struct Operand {
+    public let side: FileSystemSide
+    public let path: String
+
+    public init(side: FileSystemSide, path: String) {
+        self.side = side
+        self.path = path
+    }
+
+    /// As messages show it.
+    public var display: String { side.display(path) }
+}
