@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "CSSH2", path: "Sources/CSSH2", linkerSettings: [.linkedLibrary("ssh2")]),
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CShim", path: "Sources/CShim"),
+        .target(name: "CRuntimeShim", path: "Sources/CRuntimeShim"),
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo",
                 cSettings: [.unsafeFlags(["-DBERTH_VERSION=\"\(buildVersion)\""])]),
 
@@ -60,6 +61,8 @@ let package = Package(
         .target(name: "BerthHTTP", dependencies: ["CCurl", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthTransfer", dependencies: ["BerthSSH", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthLinux", dependencies: ["CShim", "BerthCore"], swiftSettings: swift5),
+        .target(name: "BerthRuntime", dependencies: ["CRuntimeShim", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swift5),
         .target(name: "BerthMachine", dependencies: [
             "BerthCore", "BerthCerts", "BerthLinux",
             .product(name: "Logging", package: "swift-log"),
@@ -82,6 +85,7 @@ let package = Package(
         // Agent: must not depend on BerthSSH/BerthHTTP (no libssh2/libcurl in the static binary).
         .target(name: "BerthAgent", dependencies: [
             "BerthCore",
+            "BerthRuntime",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -110,6 +114,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ],
                     swiftSettings: swift5),
+        .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"], swiftSettings: swift5),
         .testTarget(name: "BerthIntegrationTests", dependencies: ["BerthCore"], swiftSettings: swift5),
     ]
 )

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension GoTemplate {
     /// Functions every template can call: Go's predefined ones, plus docker-machine's `json`/`prettyjson`
@@ -107,7 +111,7 @@ extension GoTemplate {
                 try arity("shellquote", args, 1)
                 let s: String
                 if case .string(let text)? = args[0] { s = text } else { s = Executor.formatted(args[0]) }
-                return .string("'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'")
+                return .string("'" + s.replacingEvery("'", with: "'\\''") + "'")
             },
         ]
 

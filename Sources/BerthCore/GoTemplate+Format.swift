@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Go's ways of writing values as text: fmt's `%v` for floats, `strconv.Quote` and `encoding/json`.
 extension GoTemplate {

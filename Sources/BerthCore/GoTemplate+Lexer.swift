@@ -282,7 +282,7 @@ extension GoTemplate {
         }
 
         static func parseNumber(_ raw: String) -> Token.Kind? {
-            var text = raw.replacingOccurrences(of: "_", with: "")
+            var text = raw.replacingEvery("_", with: "")
             var negative = false
             if text.hasPrefix("-") { negative = true; text.removeFirst() } else if text.hasPrefix("+") { text.removeFirst() }
             guard !text.isEmpty else { return nil }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension GoTemplate {
     /// Builds the node tree from tokens, checking what Go checks at parse time: known functions,
@@ -64,7 +68,7 @@ extension GoTemplate {
         func text(from start: Int, to end: Int) -> String {
             let a = max(0, min(start, source.count))
             let b = max(a, min(end, source.count))
-            return String(decoding: source[a..<b], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(decoding: source[a..<b], as: UTF8.self).trimmingWhitespaceAndNewlines()
         }
 
         // MARK: lists and actions

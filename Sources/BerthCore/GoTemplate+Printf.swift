@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension GoTemplate {
     /// One `%…` directive: flags, width, precision and verb.
@@ -126,8 +137,8 @@ extension GoTemplate {
             case .int(let i)?:
                 guard let u = Unicode.Scalar(UInt32(clamping: max(0, i))) else { return badVerb(d, value) }
                 let q = quote(String(Character(u)))
-                return pad("'" + q.dropFirst().dropLast().replacingOccurrences(of: "\\\"", with: "\"")
-                           .replacingOccurrences(of: "'", with: "\\'") + "'", d)
+                return pad("'" + q.dropFirst().dropLast().replacingEvery("\\\"", with: "\"")
+                           .replacingEvery("'", with: "\\'") + "'", d)
             default: return badVerb(d, value)
             }
         case "d", "x", "X", "o", "b":
@@ -177,14 +188,31 @@ extension GoTemplate {
         let body: String
         switch d.verb {
         case "f", "F":
-            body = String(format: "%.\(d.precision ?? 6)f", abs(x))
+            body = cFormat("%.\(d.precision ?? 6)f", abs(x))
         case "e", "E":
-            let s = String(format: "%.\(d.precision ?? 6)e", abs(x))
+            let s = cFormat("%.\(d.precision ?? 6)e", abs(x))
             body = d.verb == "E" ? s.uppercased() : s
         default:
-            let s = d.precision.map { String(format: "%.\($0)g", abs(x)) } ?? formatFloat(abs(x))
+            let s = d.precision.map { cFormat("%.\($0)g", abs(x)) } ?? formatFloat(abs(x))
             body = d.verb == "G" ? s.uppercased() : s
         }
         return signed(body, negative: negative, d)
+    }
+
+    /// C's printf of one double, as `String(format:)` gave it (CoreFoundation formats doubles with the C
+    /// library's printf in the C locale): any length, the buffer grows to fit.
+    static func cFormat(_ format: String, _ x: Double) -> String {
+        var buffer = [CChar](repeating: 0, count: 128)
+        while true {
+            let size = buffer.count
+            let written = buffer.withUnsafeMutableBufferPointer { out in
+                withVaList([x]) { vsnprintf(out.baseAddress, size, format, $0) }
+            }
+            guard written >= 0 else { return "" }
+            if Int(written) < size {
+                return String(decoding: buffer[..<Int(written)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+            buffer = [CChar](repeating: 0, count: Int(written) + 1)
+        }
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A template in the language of Go's `text/template`, parsed once and executed against `GoTemplate.Value` data.
 ///

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// An arbitrary JSON value, used for the driver-specific part of a machine record.
 public enum JSONValue: Codable, Equatable, Sendable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The `ls --filter key=value` options, as docker-machine parses and applies them.
 ///
@@ -12,7 +16,7 @@ public struct LsFilter: @unchecked Sendable {
     public private(set) var names: [String] = []
     public private(set) var labels: [String] = []
     public private(set) var swarms: [String] = []
-    private var nameExpressions: [NSRegularExpression] = []
+    private var nameExpressions: [Regex<AnyRegexOutput>] = []
 
     /// Parses `--filter` values. Throws `BerthError.invalidArgument` with docker-machine's messages:
     /// `Unsupported filter syntax`, `Unsupported filter key 'x'`, or a bad name regexp.
@@ -30,7 +34,9 @@ public struct LsFilter: @unchecked Sendable {
             case "swarm": swarms.append(value)
             case "name":
                 do {
-                    nameExpressions.append(try NSRegularExpression(pattern: value))
+                    // Code point by code point, like Go's regexp (and ICU before): `.` is one scalar and
+                    // there is no canonical equivalence.
+                    nameExpressions.append(try Regex(value).matchingSemantics(.unicodeScalar))
                 } catch {
                     throw BerthError.invalidArgument("error parsing regexp: invalid name filter `\(value)`")
                 }
@@ -52,15 +58,15 @@ public struct LsFilter: @unchecked Sendable {
     /// Whether a machine passes. `state` may be nil when not known; a state filter then fails.
     public func matches(name: String, driverName: String, state: String?, labels machineLabels: [String],
                         swarm: String = "") -> Bool {
-        let driverOK = drivers.isEmpty || drivers.contains { $0.caseInsensitiveCompare(driverName) == .orderedSame }
+        let driverOK = drivers.isEmpty || drivers.contains { $0.equalsIgnoringCase(driverName) }
         let stateOK = states.isEmpty || states.contains { s in
-            state.map { s.caseInsensitiveCompare($0) == .orderedSame } ?? false
+            state.map { s.equalsIgnoringCase($0) } ?? false
         }
-        let range = NSRange(name.startIndex..., in: name)
-        let nameOK = nameExpressions.isEmpty || nameExpressions.contains { $0.firstMatch(in: name, range: range) != nil }
+        // Unanchored search, like Go's regexp.MatchString: `lab` matches `mylab2`.
+        let nameOK = nameExpressions.isEmpty || nameExpressions.contains { name.contains($0) }
         let labelOK = labels.isEmpty || labels.contains { LsFilter.label($0, matchesAnyOf: machineLabels) }
         let master = swarm.hasSuffix(" (master)") ? String(swarm.dropLast(" (master)".count)) : swarm
-        let swarmOK = swarms.isEmpty || swarms.contains { !master.isEmpty && $0.caseInsensitiveCompare(master) == .orderedSame }
+        let swarmOK = swarms.isEmpty || swarms.contains { !master.isEmpty && $0.equalsIgnoringCase(master) }
         return driverOK && stateOK && nameOK && labelOK && swarmOK
     }
 
@@ -83,7 +89,7 @@ public struct LsFilter: @unchecked Sendable {
             guard String(kv[0]) == key else { continue }
             if parts.count < 2 { return true }
             let value = kv.count > 1 ? String(kv[1]) : ""
-            if value.caseInsensitiveCompare(String(parts[1])) == .orderedSame { return true }
+            if value.equalsIgnoringCase(parts[1]) { return true }
         }
         return false
     }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Renders `ls` output as docker-machine does: the default table, `-q` names, or a `--format` template
 /// (`table` prefix: a header row, then everything aligned by a `TabWriter`).
@@ -41,7 +45,7 @@ public struct LsFormatter: Sendable {
         }
         while text.hasPrefix(" ") { text.removeFirst() }
         while text.hasSuffix(" ") { text.removeLast() }
-        text = text.replacingOccurrences(of: "\\t", with: "\t").replacingOccurrences(of: "\\n", with: "\n")
+        text = text.replacingEvery("\\t", with: "\t").replacingEvery("\\n", with: "\n")
         isTable = table
         template = try GoTemplate(text + "\n")
     }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One row of `ls`: what was learned about a machine, ready to print.
 public struct MachineListEntry: Sendable, Equatable {

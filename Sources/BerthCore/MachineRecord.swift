@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What `machines/NAME/config.json` holds. Paths are relative to the store so a store can be moved.
 public struct MachineRecord: Codable, Equatable, Sendable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Where and how to reach a host over SSH. One value instead of four getters.
 public struct SSHEndpoint: Codable, Equatable, Sendable {
@@ -82,7 +86,7 @@ public struct RemoteCommandError: Error, CustomStringConvertible {
         self.stderr = stderr
     }
     public var description: String {
-        let why = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        let why = stderr.trimmingWhitespaceAndNewlines()
             .split(separator: "\n").last.map(String.init) ?? ""
         return "command `\(command)` exited \(exitStatus)" + (why.isEmpty ? "" : ": \(why)")
     }

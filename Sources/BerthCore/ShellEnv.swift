@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Renders what `env` prints for one shell: variable lines, then the two usage-hint lines.
 /// The line formats and hints are docker-machine v0.16's (`commands/env.go`).
@@ -34,7 +38,7 @@ public struct ShellEnv: Sendable {
     public static func noProxyVariable(adding ip: String, environment: [String: String]) -> Variable {
         let name = noProxyVariableName(environment: environment)
         let current = environment[name] ?? ""
-        let entries = current.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let entries = current.split(separator: ",").map { $0.trimmingWhitespace() }
         if current.isEmpty { return (name, ip) }
         if entries.contains(ip) { return (name, current) }
         return (name, current + "," + ip)

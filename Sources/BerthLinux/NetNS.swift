@@ -42,7 +42,8 @@ public enum Link {
         let addrs = try Exec.check(["ip", "-o", "-4", "addr", "show", "dev", name])
         if !addrs.contains(" \(address) ") && !addrs.contains(" \(address)\n") && !addrs.contains("inet \(address)") {
             let o = try Exec.run(["ip", "addr", "add", address, "dev", name])
-            if o.status != 0 && !o.stderr.contains("File exists") {
+            // A parallel create may have added it between our check and our add.
+            if o.status != 0 && !o.stderr.contains("File exists") && !o.stderr.contains("already assigned") {
                 throw Exec.Failure(argv: ["ip", "addr", "add", address, "dev", name], status: o.status, stderr: o.stderr)
             }
         }

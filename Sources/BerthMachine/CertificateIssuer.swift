@@ -10,12 +10,14 @@ public struct CertificateIssuer {
     public init(store: MachineStore) { self.store = store }
 
     /// Creates `certs/{ca,ca-key,cert,key}.pem` unless they exist. Safe against parallel creates.
-    public func ensureStoreCertificates(renew: Bool = false) throws {
+    /// Returns true when it made them.
+    @discardableResult
+    public func ensureStoreCertificates(renew: Bool = false) throws -> Bool {
         let l = store.layout
-        try store.withLock {
+        return try store.withLock {
             let fm = FileManager.default
             if !renew, fm.fileExists(atPath: l.caCert), fm.fileExists(atPath: l.caKey),
-               fm.fileExists(atPath: l.clientCert), fm.fileExists(atPath: l.clientKey) { return }
+               fm.fileExists(atPath: l.clientCert), fm.fileExists(atPath: l.clientKey) { return false }
             try FileManager.default.createDirectory(atPath: l.certsDir, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             let ca = try CertificateFactory.makeCA(organization: CertificateIssuer.organization)
@@ -24,6 +26,7 @@ public struct CertificateIssuer {
             try store.write(Data(ca.certificatePEM.utf8), to: l.caCert, mode: 0o644)
             try store.write(Data(client.privateKeyPEM.utf8), to: l.clientKey, mode: 0o600)
             try store.write(Data(client.certificatePEM.utf8), to: l.clientCert, mode: 0o644)
+            return true
         }
     }
 

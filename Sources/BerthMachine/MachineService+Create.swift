@@ -28,6 +28,7 @@ extension MachineService {
             throw BerthError.preCreateCheck("agent binary not found (\(agentBinary ?? "unset")); run `make agent` or set BERTH_AGENT")
         }
 
+        if store.exists(req.name) { throw BerthError.exists("Host already exists: \"\(req.name)\"") }
         say("Running pre-create checks...")
         let driver = try factory.make(context: context, options: req.options)
         do { try driver.preCreateCheck() } catch let e as BerthError {
@@ -35,10 +36,7 @@ extension MachineService {
         } catch {
             throw BerthError.preCreateCheck("Error with pre-create check: \(error)")
         }
-        if store.exists(req.name) { throw BerthError.exists("Host already exists: \"\(req.name)\"") }
-
-        if !FileManager.default.fileExists(atPath: store.layout.caCert) { say("Creating CA: \(store.layout.caCert)") }
-        try certificates.ensureStoreCertificates()
+        if try certificates.ensureStoreCertificates() { say("Created CA and client certificate in \(store.layout.certsDir)") }
         try store.withLock { try store.reserve(req.name) }
 
         var made = false

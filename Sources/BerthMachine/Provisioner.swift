@@ -87,7 +87,9 @@ public final class Provisioner {
     public func uninstallAgent() throws {
         _ = try? control("stop")
         if let r = try? host.tryRoot("systemctl disable berthd.service 2>/dev/null; true"), r.exitStatus != 0 {}
-        try host.root("rm -f \(layout.binary) \(layout.ctl) \(layout.launcher) \(layout.unitFile) && rm -rf \(layout.confDir)")
+        // The config directory may be a mount point: empty it, then remove it if possible.
+        try host.root("rm -f \(layout.binary) \(layout.ctl) \(layout.launcher) \(layout.unitFile) && "
+            + "if [ -d \(layout.confDir) ]; then find \(layout.confDir) -mindepth 1 -delete && { rmdir \(layout.confDir) 2>/dev/null || true; }; fi")
     }
 }
 

@@ -8,6 +8,4 @@ enum LibSSH2 {
 
     /// Initializes libssh2 if needed; false if it could not be (crypto backend failure).
     static func initialize() -> Bool { initResult == 0 }
-
-    static let version: String = libssh2_version(0).map { String(cString: $0) } ?? "unknown"
 }

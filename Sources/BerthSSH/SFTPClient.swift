@@ -19,7 +19,7 @@ public final class SFTPClient {
     /// Opens an existing file for reading.
     public func openForReading(_ path: String) throws -> SFTPFile {
         let sftp = try session.sftpPointer()
-        let handle = try session.callPointer("SFTP open", path: path) {
+        let handle = try session.sftpCallPointer("SFTP open", path: path) {
             cssh2_sftp_open(sftp, path, UInt(LIBSSH2_FXF_READ), 0)
         }
         return SFTPFile(session: session, handle: handle, path: path)
@@ -31,7 +31,7 @@ public final class SFTPClient {
         let sftp = try session.sftpPointer()
         var flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC)
         if exclusive { flags |= UInt(LIBSSH2_FXF_EXCL) }
-        let handle = try session.callPointer("SFTP create", path: path) {
+        let handle = try session.sftpCallPointer("SFTP create", path: path) {
             cssh2_sftp_open(sftp, path, flags, Int(mode & 0o7777))
         }
         return SFTPFile(session: session, handle: handle, path: path)
@@ -62,7 +62,7 @@ public final class SFTPClient {
     private func stat(_ path: String, type: Int32, operation: String) throws -> SFTPAttributes {
         let sftp = try session.sftpPointer()
         var attrs = LIBSSH2_SFTP_ATTRIBUTES()
-        try session.call(operation, path: path) { cssh2_sftp_stat(sftp, path, type, &attrs) }
+        try session.sftpCall(operation, path: path) { cssh2_sftp_stat(sftp, path, type, &attrs) }
         return SFTPAttributes(attrs)
     }
 
@@ -73,7 +73,7 @@ public final class SFTPClient {
         let sftp = try session.sftpPointer()
         var attrs = SFTPAttributes.setting(mode: mode, accessTime: accessTime, modificationTime: modificationTime)
         guard attrs.flags != 0 else { return }
-        try session.call("SFTP setstat", path: path) { cssh2_sftp_stat(sftp, path, LIBSSH2_SFTP_SETSTAT, &attrs) }
+        try session.sftpCall("SFTP setstat", path: path) { cssh2_sftp_stat(sftp, path, LIBSSH2_SFTP_SETSTAT, &attrs) }
     }
 
     // MARK: directories
@@ -81,25 +81,25 @@ public final class SFTPClient {
     /// Creates one directory.
     public func mkdir(_ path: String, mode: Int32 = 0o755) throws {
         let sftp = try session.sftpPointer()
-        try session.call("SFTP mkdir", path: path) { cssh2_sftp_mkdir(sftp, path, Int(mode & 0o7777)) }
+        try session.sftpCall("SFTP mkdir", path: path) { cssh2_sftp_mkdir(sftp, path, Int(mode & 0o7777)) }
     }
 
     /// Removes an empty directory.
     public func rmdir(_ path: String) throws {
         let sftp = try session.sftpPointer()
-        try session.call("SFTP rmdir", path: path) { cssh2_sftp_rmdir(sftp, path) }
+        try session.sftpCall("SFTP rmdir", path: path) { cssh2_sftp_rmdir(sftp, path) }
     }
 
     /// The names in a directory, without `.` and `..`, in server order.
     public func readDirectory(_ path: String) throws -> [SFTPDirectoryEntry] {
         let sftp = try session.sftpPointer()
-        let handle = try session.callPointer("SFTP opendir", path: path) { cssh2_sftp_opendir(sftp, path) }
-        defer { _ = try? session.call("SFTP closedir", path: path) { libssh2_sftp_close_handle(handle) } }
+        let handle = try session.sftpCallPointer("SFTP opendir", path: path) { cssh2_sftp_opendir(sftp, path) }
+        defer { _ = try? session.sftpCall("SFTP closedir", path: path) { libssh2_sftp_close_handle(handle) } }
         var entries: [SFTPDirectoryEntry] = []
         var name = [CChar](repeating: 0, count: 4096)
         while true {
             var attrs = LIBSSH2_SFTP_ATTRIBUTES()
-            let n = try session.call("SFTP readdir", path: path) {
+            let n = try session.sftpCall("SFTP readdir", path: path) {
                 libssh2_sftp_readdir_ex(handle, &name, name.count, nil, 0, &attrs)
             }
             if n == 0 { return entries }
@@ -113,7 +113,7 @@ public final class SFTPClient {
 
     /// Creates a symbolic link at `linkPath` pointing to `target`.
     public func symlink(target: String, at linkPath: String) throws {
-        guard let side = session.sftpExtensions() else {
+        guard let side = session.sftpSideChannel() else {
             throw SSHError.sftp(session.peer, operation: "SFTP symlink", path: linkPath, status: SFTPStatus.opUnsupported)
         }
         let status = try side.symlink(target: target, linkPath: linkPath)
@@ -135,7 +135,7 @@ public final class SFTPClient {
     private func resolve(_ path: String, realpath: Bool) throws -> String {
         let sftp = try session.sftpPointer()
         var buffer = [CChar](repeating: 0, count: 4096)
-        let n = try session.call(realpath ? "SFTP realpath" : "SFTP readlink", path: path) {
+        let n = try session.sftpCall(realpath ? "SFTP realpath" : "SFTP readlink", path: path) {
             cssh2_sftp_readlink(sftp, path, &buffer, UInt32(buffer.count), realpath ? 1 : 0)
         }
         return String(decoding: buffer[0..<Int(n)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -144,7 +144,7 @@ public final class SFTPClient {
     /// Removes a file or symbolic link.
     public func unlink(_ path: String) throws {
         let sftp = try session.sftpPointer()
-        try session.call("SFTP unlink", path: path) { cssh2_sftp_unlink(sftp, path) }
+        try session.sftpCall("SFTP unlink", path: path) { cssh2_sftp_unlink(sftp, path) }
     }
 
     /// Renames `from` to `to`.
@@ -154,7 +154,7 @@ public final class SFTPClient {
     /// channel if a plain rename fails. Without it, SFTP v3 semantics apply: OpenSSH refuses to
     /// overwrite.
     public func rename(_ from: String, to: String, replacing: Bool = true) throws {
-        if replacing, let ext = session.sftpExtensions(), ext.supports(SFTPExtensionChannel.posixRename) {
+        if replacing, let ext = session.sftpSideChannel(), ext.supports(SFTPSideChannel.posixRename) {
             let status = try ext.posixRename(from, to)
             guard status == SFTPStatus.ok else {
                 throw SSHError.sftp(session.peer, operation: "rename \(from) to", path: to, status: UInt(status))
@@ -163,7 +163,7 @@ public final class SFTPClient {
         }
         let sftp = try session.sftpPointer()
         do {
-            try session.call("SFTP rename \(from) to", path: to) { cssh2_sftp_rename(sftp, from, to) }
+            try session.sftpCall("SFTP rename \(from) to", path: to) { cssh2_sftp_rename(sftp, from, to) }
         } catch SSHError.sftp(_, _, _, let status)
             where replacing && (status == SFTPStatus.failure || status == SFTPStatus.fileAlreadyExists) {
             let command = "mv -f -- \(shellQuote(from)) \(shellQuote(to))"

@@ -29,8 +29,10 @@ public final class SFTPFile {
     deinit { closeQuietly() }
 
     private func requireHandle() throws -> OpaquePointer {
-        guard let handle, session.isOpen, session.sftpGeneration == generation else {
-            throw SSHError.closed(session.peer)
+        guard let handle, session.isOpen else { throw SSHError.closed(session.peer) }
+        guard session.sftpGeneration == generation else {
+            // The channel was reset after an earlier failure (see SSHSession.resetSFTP).
+            throw SSHError.sftp(session.peer, operation: "SFTP", path: path, status: SFTPStatus.invalidHandle)
         }
         return handle
     }
@@ -39,8 +41,14 @@ public final class SFTPFile {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let h = try requireHandle()
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        return try session.call("SFTP read", path: path) {
-            libssh2_sftp_read(h, base.assumingMemoryBound(to: CChar.self), buffer.count)
+        do {
+            return try session.sftpCall("SFTP read", path: path) {
+                libssh2_sftp_read(h, base.assumingMemoryBound(to: CChar.self), buffer.count)
+            }
+        } catch {
+            // A request may be half sent; see SSHSession.resetSFTP.
+            if case SSHError.sftp = error {} else { session.resetSFTP() }
+            throw error
         }
     }
 
@@ -82,6 +90,10 @@ public final class SFTPFile {
     /// `fill` copies up to `buffer.count` bytes into `buffer` and returns how many (0 = done).
     /// `progress` receives the running count of bytes the server has acknowledged.
     /// Returns the number of bytes written.
+    ///
+    /// If `fill` throws, the requests already in flight are completed first, so the channel stays usable.
+    /// If the server or the connection fails part way, the session's SFTP channel is reset (open files on it
+    /// become invalid; see `SSHSession.resetSFTP`).
     @discardableResult
     public func write(from fill: (UnsafeMutableRawBufferPointer) throws -> Int,
                       progress: ((Int64) -> Void)? = nil) throws -> Int64 {
@@ -90,9 +102,31 @@ public final class SFTPFile {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
         guard let base = buffer.baseAddress else { return 0 }
-        var start = 0, end = 0
+        // [start, end) holds data not yet acknowledged; libssh2 has turned [start, queued) into requests.
+        var start = 0, end = 0, queued = 0
         var sourceDone = false
         var total: Int64 = 0
+
+        func send(_ count: Int) throws {
+            queued = max(queued, start + count)
+            let n: Int
+            do {
+                n = try session.sftpCall("SFTP write", path: path) {
+                    libssh2_sftp_write(h, (base + start).assumingMemoryBound(to: CChar.self), count)
+                }
+            } catch {
+                session.resetSFTP()
+                throw error
+            }
+            if n == 0 {
+                try session.waitSocket("SFTP write", until: Deadline(seconds: session.operationTimeout))
+                return
+            }
+            start += n
+            total += Int64(n)
+            progress?(total)
+        }
+
         while true {
             // Keep at least a window's worth queued; bytes in flight stay at the front of [start, end),
             // which is what libssh2 expects to be handed again.
@@ -100,25 +134,25 @@ public final class SFTPFile {
                 if start > 0 {
                     memmove(base, base + start, end - start)
                     end -= start
+                    queued -= start
                     start = 0
                 }
-                while end < capacity && !sourceDone {
-                    let n = try fill(UnsafeMutableRawBufferPointer(rebasing: buffer[end..<capacity]))
-                    if n <= 0 { sourceDone = true } else { end += min(n, capacity - end) }
+                do {
+                    while end < capacity && !sourceDone {
+                        let n = try fill(UnsafeMutableRawBufferPointer(rebasing: buffer[end..<capacity]))
+                        if n <= 0 { sourceDone = true } else { end += min(n, capacity - end) }
+                    }
+                } catch {
+                    // Finish what libssh2 already queued so no request is left half sent (on failure, send()
+                    // has reset the channel instead); report the source's error either way.
+                    do {
+                        while start < queued { try send(queued - start) }
+                    } catch {}
+                    throw error
                 }
             }
             if start == end { return total }
-            let pending = min(end - start, Self.writeWindow)
-            let n = try session.call("SFTP write", path: path) {
-                libssh2_sftp_write(h, (base + start).assumingMemoryBound(to: CChar.self), pending)
-            }
-            if n == 0 {
-                try session.waitSocket("SFTP write", until: Deadline(seconds: session.operationTimeout))
-                continue
-            }
-            start += n
-            total += Int64(n)
-            progress?(total)
+            try send(min(end - start, Self.writeWindow))
         }
     }
 
@@ -126,7 +160,7 @@ public final class SFTPFile {
     public func attributes() throws -> SFTPAttributes {
         let h = try requireHandle()
         var attrs = LIBSSH2_SFTP_ATTRIBUTES()
-        try session.call("SFTP fstat", path: path) { cssh2_sftp_fstat(h, &attrs, 0) }
+        try session.sftpCall("SFTP fstat", path: path) { cssh2_sftp_fstat(h, &attrs, 0) }
         return SFTPAttributes(attrs)
     }
 
@@ -136,13 +170,13 @@ public final class SFTPFile {
         let h = try requireHandle()
         var attrs = SFTPAttributes.setting(mode: mode, accessTime: accessTime, modificationTime: modificationTime)
         guard attrs.flags != 0 else { return }
-        try session.call("SFTP fsetstat", path: path) { cssh2_sftp_fstat(h, &attrs, 1) }
+        try session.sftpCall("SFTP fsetstat", path: path) { cssh2_sftp_fstat(h, &attrs, 1) }
     }
 
     /// Asks the server to flush the file to disk (fsync@openssh.com).
     public func sync() throws {
         let h = try requireHandle()
-        try session.call("SFTP fsync", path: path) { libssh2_sftp_fsync(h) }
+        try session.sftpCall("SFTP fsync", path: path) { libssh2_sftp_fsync(h) }
     }
 
     /// Closes the handle. Further calls throw `SSHError.closed`.
@@ -151,7 +185,7 @@ public final class SFTPFile {
         handle = nil
         session.unregisterOpenFile(ObjectIdentifier(self))
         guard session.isOpen, session.sftpGeneration == generation else { return }
-        try session.call("SFTP close", path: path) { libssh2_sftp_close_handle(h) }
+        try session.sftpCall("SFTP close", path: path) { libssh2_sftp_close_handle(h) }
     }
 
     func closeQuietly() {

@@ -7,6 +7,7 @@ public enum SFTPStatus {
     public static let failure: UInt = 4
     public static let badMessage: UInt = 5
     public static let opUnsupported: UInt = 8
+    public static let invalidHandle: UInt = 9
     public static let fileAlreadyExists: UInt = 11
     public static let noSpaceOnFilesystem: UInt = 14
     public static let dirNotEmpty: UInt = 18
@@ -24,7 +25,7 @@ public enum SFTPStatus {
         case 6: return "no connection"
         case 7: return "connection lost"
         case 8: return "operation unsupported by the server"
-        case 9: return "invalid handle"
+        case 9: return "invalid handle (closed, or its SFTP channel was reset after a failed transfer)"
         case 10: return "no such path"
         case 11: return "file already exists"
         case 12: return "write protected"

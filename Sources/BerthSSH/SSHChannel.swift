@@ -6,7 +6,7 @@ import Foundation
 final class SSHChannel {
     let session: SSHSession
     private(set) var raw: OpaquePointer?
-    /// The session generation this channel belongs to; a closed session has freed it already.
+    /// The LIBSSH2_SESSION this channel belongs to; once the session is closed, libssh2 has freed the channel.
     private let sessionRaw: OpaquePointer
 
     private init(session: SSHSession, raw: OpaquePointer, sessionRaw: OpaquePointer) {

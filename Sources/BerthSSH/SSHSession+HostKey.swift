@@ -1,13 +1,6 @@
 import CSSH2
 import Foundation
 
-/// The known-hosts state for one connection attempt.
-struct HostKeyPin {
-    var file: KnownHostsFile
-    var hostPattern: String
-    var pinned: [HostKey]
-}
-
 extension SSHSession {
     /// Reads the endpoint's known-hosts file; nil when pinning is off.
     func loadHostKeyPin() throws -> HostKeyPin? {

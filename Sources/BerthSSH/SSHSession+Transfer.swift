@@ -93,16 +93,16 @@ extension SSHSession {
         }
     }
 
-    /// The extension channel, opened on first use; nil if the server refuses a second SFTP channel.
-    func sftpExtensions() -> SFTPExtensionChannel? {
-        if let extensionChannel { return extensionChannel }
-        if extensionChannelFailed { return nil }
+    /// The SFTP side channel, opened on first use; nil if the server refuses a second SFTP channel.
+    func sftpSideChannel() -> SFTPSideChannel? {
+        if let sideChannel { return sideChannel }
+        if sideChannelFailed { return nil }
         do {
-            let ext = try SFTPExtensionChannel.open(on: self)
-            extensionChannel = ext
+            let ext = try SFTPSideChannel.open(on: self)
+            sideChannel = ext
             return ext
         } catch {
-            extensionChannelFailed = true
+            sideChannelFailed = true
             return nil
         }
     }

@@ -41,15 +41,20 @@ public final class SSHSession: RemoteShell {
     private(set) var sftpGeneration = 0
     /// Closers for SFTP files still open, run before the SFTP subsystem shuts down.
     private var openFileClosers: [ObjectIdentifier: () -> Void] = [:]
-    /// A raw SFTP channel for extensions libssh2 1.10 does not expose (posix-rename@openssh.com).
-    var extensionChannel: SFTPExtensionChannel?
-    /// The server refused the extension channel once; do not ask again.
-    var extensionChannelFailed = false
+    /// A second, raw SFTP channel for what libssh2 1.10 cannot do (posix-rename@openssh.com, SYMLINK).
+    var sideChannel: SFTPSideChannel?
+    /// The server refused the side channel once; do not ask again.
+    var sideChannelFailed = false
     /// Set after a transport failure: close() then skips the polite goodbyes.
     private var broken = false
 
-    private init(endpoint: SSHEndpoint, socket: Int32, raw: OpaquePointer, operationTimeout: Double) {
+    /// Where authentication finds default keys and the agent.
+    let authSources: AuthSources
+
+    private init(endpoint: SSHEndpoint, socket: Int32, raw: OpaquePointer, operationTimeout: Double,
+                 authSources: AuthSources) {
         self.endpoint = endpoint
+        self.authSources = authSources
         self.peer = SSHPeer(endpoint)
         self.socket = socket
         self.raw = raw
@@ -61,6 +66,10 @@ public final class SSHSession: RemoteShell {
     /// Connects, verifies the host key and authenticates.
     /// - Parameter operationTimeout: see `operationTimeout`.
     public static func connect(_ endpoint: SSHEndpoint, operationTimeout: Double = 120) throws -> SSHSession {
+        try connect(endpoint, operationTimeout: operationTimeout, authSources: .environment)
+    }
+
+    static func connect(_ endpoint: SSHEndpoint, operationTimeout: Double, authSources: AuthSources) throws -> SSHSession {
         let peer = SSHPeer(endpoint)
         guard LibSSH2.initialize() else {
             throw SSHError.libssh2(peer, operation: "libssh2_init", code: -1, message: "cannot initialize libssh2")
@@ -71,7 +80,8 @@ public final class SSHSession: RemoteShell {
             Glibc.close(fd)
             throw SSHError.libssh2(peer, operation: "session init", code: -1, message: "out of memory")
         }
-        let session = SSHSession(endpoint: endpoint, socket: fd, raw: raw, operationTimeout: operationTimeout)
+        let session = SSHSession(endpoint: endpoint, socket: fd, raw: raw, operationTimeout: operationTimeout,
+                                 authSources: authSources)
         do {
             try session.establish()
         } catch {
@@ -115,15 +125,15 @@ public final class SSHSession: RemoteShell {
             let closers = openFileClosers
             openFileClosers = [:]
             for closer in closers.values { closer() }
-            extensionChannel?.close()
-            extensionChannel = nil
+            sideChannel?.close()
+            sideChannel = nil
             if let sftp = sftpRaw { _ = libssh2_sftp_shutdown(sftp) }
             _ = cssh2_session_disconnect(raw, "closed by berth")
         }
         sftpRaw = nil
         sftpGeneration += 1
         openFileClosers = [:]
-        extensionChannel = nil
+        sideChannel = nil
         _ = libssh2_session_free(raw)
         self.raw = nil
         Glibc.close(socket)
@@ -150,15 +160,32 @@ public final class SSHSession: RemoteShell {
         return sftp
     }
 
+    /// Abandons the SFTP channel after a transfer stopped part way. libssh2 1.10 may have sent only part of a
+    /// pipelined WRITE (or READ) request by then and drops the rest when the handle is closed, which leaves the
+    /// server waiting for bytes that never come: every later request on that channel would hang. Closing the
+    /// channel ends the server's SFTP process; the next `sftp()` call starts a fresh one. Files opened on the old
+    /// channel become invalid.
+    func resetSFTP() {
+        guard raw != nil, !broken, let sftp = sftpRaw else { return }
+        sftpRaw = nil
+        sftpGeneration += 1
+        openFileClosers = [:]
+        _ = try? call("SFTP reset", timeout: min(operationTimeout, 10)) { libssh2_sftp_shutdown(sftp) }
+    }
+
     func registerOpenFile(_ id: ObjectIdentifier, closer: @escaping () -> Void) { openFileClosers[id] = closer }
     func unregisterOpenFile(_ id: ObjectIdentifier) { openFileClosers[id] = nil }
 
     /// Calls `body` until libssh2 stops answering EAGAIN, waiting on the socket in between, and returns its
     /// non-negative result. Throws the mapped error for any other negative result, or `timedOut` when no
     /// progress is made within `timeout` (default `operationTimeout`) seconds.
+    ///
+    /// With `watching`, a channel the operation depends on: if the server has closed it and libssh2 still
+    /// waits, the wait ends at once (libssh2 1.10 would wait out the timeout for an SFTP reply that cannot
+    /// come).
     @discardableResult
     func call<T: BinaryInteger>(_ operation: String, path: String? = nil, timeout: Double? = nil,
-                                _ body: () -> T) throws -> T {
+                                watching channel: OpaquePointer? = nil, _ body: () -> T) throws -> T {
         _ = try requireOpen()
         let deadline = Deadline(seconds: timeout ?? operationTimeout)
         while true {
@@ -166,13 +193,14 @@ public final class SSHSession: RemoteShell {
             if rc >= 0 { return rc }
             let code = Int32(truncatingIfNeeded: rc)
             guard code == LIBSSH2_ERROR_EAGAIN else { throw failure(code, operation: operation, path: path) }
+            try checkOpen(channel, operation: operation, path: path)
             try waitSocket(operation, until: deadline)
         }
     }
 
     /// `call` for libssh2 functions that return a pointer, or NULL with the reason in last_errno.
     func callPointer(_ operation: String, path: String? = nil, timeout: Double? = nil,
-                     _ body: () -> OpaquePointer?) throws -> OpaquePointer {
+                     watching channel: OpaquePointer? = nil, _ body: () -> OpaquePointer?) throws -> OpaquePointer {
         let raw = try requireOpen()
         let deadline = Deadline(seconds: timeout ?? operationTimeout)
         while true {
@@ -181,8 +209,46 @@ public final class SSHSession: RemoteShell {
             guard code == LIBSSH2_ERROR_EAGAIN else {
                 throw failure(code == 0 ? LIBSSH2_ERROR_ALLOC : code, operation: operation, path: path)
             }
+            try checkOpen(channel, operation: operation, path: path)
             try waitSocket(operation, until: deadline)
         }
+    }
+
+    /// `call` for an SFTP request: watches the SFTP channel, and resets it if the server closed it.
+    @discardableResult
+    func sftpCall<T: BinaryInteger>(_ operation: String, path: String, _ body: () -> T) throws -> T {
+        do {
+            return try call(operation, path: path, watching: sftpRaw.flatMap { libssh2_sftp_get_channel($0) }, body)
+        } catch SSHError.libssh2(let p, let op, LIBSSH2_ERROR_CHANNEL_CLOSED, let message) {
+            resetSFTP()
+            throw SSHError.libssh2(p, operation: op, code: LIBSSH2_ERROR_CHANNEL_CLOSED, message: message)
+        }
+    }
+
+    /// `callPointer` for an SFTP request: watches the SFTP channel, and resets it if the server closed it.
+    func sftpCallPointer(_ operation: String, path: String, _ body: () -> OpaquePointer?) throws -> OpaquePointer {
+        do {
+            return try callPointer(operation, path: path, watching: sftpRaw.flatMap { libssh2_sftp_get_channel($0) },
+                                   body)
+        } catch SSHError.libssh2(let p, let op, LIBSSH2_ERROR_CHANNEL_CLOSED, let message) {
+            resetSFTP()
+            throw SSHError.libssh2(p, operation: op, code: LIBSSH2_ERROR_CHANNEL_CLOSED, message: message)
+        }
+    }
+
+    /// Throws if the server ended `channel`: EOF, or an exit status or signal from the process behind it
+    /// (libssh2 hides EOF while unread data is queued, and a pipelined SFTP writer has unread acks queued).
+    private func checkOpen(_ channel: OpaquePointer?, operation: String, path: String?) throws {
+        guard let channel, let raw else { return }
+        var signal = [CChar](repeating: 0, count: 32)
+        let ended = libssh2_channel_eof(channel) != 0 || libssh2_channel_get_exit_status(channel) != 0
+            || cssh2_channel_exit_signal(raw, channel, &signal, signal.count) == 1
+        guard ended else { return }
+        let name = String(decoding: signal.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        throw SSHError.libssh2(peer, operation: operation + (path.map { " " + $0 } ?? ""),
+                               code: LIBSSH2_ERROR_CHANNEL_CLOSED,
+                               message: "the server ended the channel"
+                                   + (name.isEmpty ? "" : " (signal \(name))"))
     }
 
     /// Waits until the socket is ready in the direction libssh2 last blocked on, or the deadline passes.

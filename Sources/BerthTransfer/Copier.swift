@@ -17,9 +17,11 @@ public final class Copier {
     /// Called for each thing done.
     public var onEvent: ((CopyEvent) -> Void)?
 
-    /// Relay buffers between the reading and the writing thread.
-    public var blocks = 4
-    public var blockSize = 2 << 20
+    /// Relay buffers between the reading and the writing thread (32 MiB). `SFTPFile.write(from:)` refills its
+    /// 16 MiB buffer in one go whenever half of it is acknowledged, blocking in `fill` until it is full, so the
+    /// relay holds more than that: a reader that keeps up never leaves the SFTP writer idle.
+    public var blocks = 8
+    public var blockSize = 4 << 20
     /// Below this many free bytes, a write failure without a precise cause is reported as a full disk.
     static let nearlyFull: UInt64 = 4 << 20
 
@@ -45,64 +47,161 @@ public final class Copier {
     }
 
     /// Performs a plan, in order.
+    ///
+    /// Files are streamed one after the other into temporary names; their checksums are then checked in one batch
+    /// per `maxPendingFiles` files or `maxPendingBytes` bytes (one command on a host, however many files), and
+    /// each is renamed into place. Directories get their final mode and times after their contents are renamed.
     @discardableResult
     public func execute(_ plan: CopyPlan) throws -> CopySummary {
         let dst = plan.destination
         let total = plan.bytesToSend
         var done: Int64 = 0
         var summary = CopySummary()
+        var queue = CommitQueue()
         onProgress?(0, total)
-        for e in plan.entries {
-            try cancellation.check(dst.display(e.destination))
-            switch e.action {
-            case .makeDirectory:
-                guard e.existing?.kind != .directory else { continue }
-                do {
-                    try dst.makeDirectory(e.destination, mode: 0o700)
-                } catch {
-                    // Raced with someone making it: fine if it is a directory now.
-                    guard try dst.info(e.destination, followLinks: false)?.kind == .directory else { throw error }
-                }
-                summary.directories += 1
-                onEvent?(.madeDirectory(destination: dst.display(e.destination)))
-            case .finishDirectory:
-                if e.preserve {
-                    try dst.setAttributes(e.destination, mode: e.info.mode, modificationTime: e.info.modificationTime,
-                                          accessTime: e.info.accessTime)
-                }
-            case .makeSymbolicLink(let target):
-                if try link(e, target: target, on: dst) {
-                    summary.links += 1
-                    onEvent?(.linked(destination: dst.display(e.destination), target: target))
-                }
-            case .copyFile:
-                if e.unchanged {
-                    if e.preserve, let ex = e.existing,
-                       ex.mode != e.info.mode || ex.modificationTime != e.info.modificationTime {
-                        try dst.setAttributes(e.destination, mode: e.info.mode,
-                                              modificationTime: e.info.modificationTime, accessTime: e.info.accessTime)
+        do {
+            for e in plan.entries {
+                try cancellation.check(dst.display(e.destination))
+                switch e.action {
+                case .makeDirectory:
+                    guard e.existing?.kind != .directory else { continue }
+                    do {
+                        try dst.makeDirectory(e.destination, mode: 0o700)
+                    } catch {
+                        // Raced with someone making it: fine if it is a directory now.
+                        guard try dst.info(e.destination, followLinks: false)?.kind == .directory else { throw error }
                     }
-                    summary.filesUnchanged += 1
-                    onEvent?(.unchanged(destination: dst.display(e.destination)))
-                    continue
+                    summary.directories += 1
+                    onEvent?(.madeDirectory(destination: dst.display(e.destination)))
+                case .finishDirectory:
+                    if e.preserve { queue.items.append(.directory(e)) }
+                case .makeSymbolicLink(let target):
+                    if try link(e, target: target, on: dst) {
+                        summary.links += 1
+                        onEvent?(.linked(destination: dst.display(e.destination), target: target))
+                    }
+                case .copyFile:
+                    if e.unchanged {
+                        if e.preserve, let ex = e.existing,
+                           ex.mode != e.info.mode || ex.modificationTime != e.info.modificationTime {
+                            try dst.setAttributes(e.destination, mode: e.info.mode,
+                                                  modificationTime: e.info.modificationTime, accessTime: e.info.accessTime)
+                        }
+                        summary.filesUnchanged += 1
+                        onEvent?(.unchanged(destination: dst.display(e.destination)))
+                        continue
+                    }
+                    let base = done
+                    let file = try transfer(e, to: dst, summary: &summary) { n in self.onProgress?(base + n, total) }
+                    done += file.written
+                    onProgress?(done, total)
+                    queue.add(file)
+                    if queue.files >= maxPendingFiles || queue.bytes >= maxPendingBytes {
+                        try commit(&queue, on: dst, summary: &summary)
+                    }
                 }
-                let base = done
-                let sent = try copyFile(e, to: dst, summary: &summary) { n in self.onProgress?(base + n, total) }
-                done += sent
-                summary.filesSent += 1
-                summary.bytesSent += sent
-                onProgress?(done, total)
-                onEvent?(.sent(source: e.source.display, destination: dst.display(e.destination), bytes: sent))
             }
+            try commit(&queue, on: dst, summary: &summary)
+        } catch {
+            for case .file(let f) in queue.items {
+                try? dst.remove(f.temporary)
+                temporaries.remove(dst, f.temporary)
+            }
+            throw error
         }
         return summary
     }
 
+    /// Files written but not yet checked and renamed, held to check their checksums in one batch.
+    public var maxPendingFiles = 256
+    public var maxPendingBytes: Int64 = 256 << 20
+    /// Files from this size on are hashed on the destination while they are written
+    /// (`FileSystemSide.sha256(following:size:)`), so their check is done soon after their last byte lands.
+    public var followMinimumSize: UInt64 = 8 << 20
+
+    /// A file in its temporary name, waiting for its checksum check and rename.
+    struct PendingFile {
+        var entry: CopyPlan.Entry
+        var temporary: String
+        var hash: String
+        var written: Int64
+        var mode: Int32
+        var started: Date
+        /// The destination's hash when it was taken while writing.
+        var followed: String?
+    }
+
+    /// What `commit` will do, in plan order.
+    struct CommitQueue {
+        enum Item {
+            case file(PendingFile)
+            case directory(CopyPlan.Entry)
+        }
+        var items: [Item] = []
+        var files = 0
+        var bytes: Int64 = 0
+
+        mutating func add(_ f: PendingFile) {
+            items.append(.file(f))
+            files += 1
+            bytes += f.written
+        }
+    }
+
+    /// Checks the pending files' checksums (one batch), renames each into place, then sets directories' modes and
+    /// times. Items are taken off the queue as they are done; on an error the caller removes what is left.
+    private func commit(_ queue: inout CommitQueue, on dst: FileSystemSide, summary: inout CopySummary) throws {
+        let temporaryPaths = queue.items.compactMap { item -> String? in
+            if case .file(let f) = item, f.followed == nil { return f.temporary }
+            return nil
+        }
+        var hashes: [String: String] = [:]
+        if !temporaryPaths.isEmpty {
+            try cancellation.check("")
+            hashes = try dst.sha256(temporaryPaths)
+        }
+        while !queue.items.isEmpty {
+            let item = queue.items.removeFirst()
+            switch item {
+            case .directory(let e):
+                try dst.setAttributes(e.destination, mode: e.info.mode, modificationTime: e.info.modificationTime,
+                                      accessTime: e.info.accessTime)
+            case .file(let f):
+                let e = f.entry
+                let shown = dst.display(e.destination)
+                do {
+                    let actual = f.followed ?? hashes[f.temporary]
+                    guard actual == f.hash else {
+                        throw TransferError(shown, .checksumMismatch(expected: f.hash, actual: actual ?? "unreadable"))
+                    }
+                    try dst.setAttributes(f.temporary, mode: f.mode,
+                                          modificationTime: e.preserve ? e.info.modificationTime : nil,
+                                          accessTime: e.preserve ? e.info.accessTime : nil)
+                    try cancellation.check(shown)
+                    try dst.rename(f.temporary, to: e.destination)
+                    temporaries.remove(dst, f.temporary)
+                } catch {
+                    let explained = explain(error, temporary: f.temporary, shown: shown, on: dst, checkSpace: false)
+                    try? dst.remove(f.temporary)
+                    temporaries.remove(dst, f.temporary)
+                    throw explained
+                }
+                summary.filesSent += 1
+                summary.bytesSent += f.written
+                onEvent?(.sent(source: e.source.display, destination: shown, bytes: f.written,
+                               seconds: Date().timeIntervalSince(f.started)))
+            }
+        }
+        queue = CommitQueue()
+    }
+
     // MARK: files
 
-    /// Streams one file through a temporary name; returns the bytes written.
-    private func copyFile(_ e: CopyPlan.Entry, to dst: FileSystemSide, summary: inout CopySummary,
-                          progress: @escaping (Int64) -> Void) throws -> Int64 {
+    /// Streams one file into a new temporary name beside its destination and closes it; returns it for `commit`.
+    /// On failure the temporary file is removed.
+    private func transfer(_ e: CopyPlan.Entry, to dst: FileSystemSide, summary: inout CopySummary,
+                          progress: @escaping (Int64) -> Void) throws -> PendingFile {
+        let started = Date()
         let shown = dst.display(e.destination)
         let finalMode: Int32
         if e.preserve { finalMode = e.info.mode }
@@ -112,47 +211,48 @@ public final class Copier {
         let input = try e.source.side.openForReading(e.source.path)
         defer { try? input.close() }
         let tmp = TemporaryName.make(for: e.destination)
-        temporaries.add(dst, tmp)
-        defer { temporaries.remove(dst, tmp) }
         let out: WritableFile
         do {
             out = try dst.createExclusive(tmp, mode: 0o600)
         } catch {
             throw explain(error, temporary: tmp, shown: shown, on: dst, checkSpace: false)
         }
+        temporaries.add(dst, tmp)
         var open = true
+        let follower = e.info.size >= followMinimumSize
+            ? ChecksumFollower(side: dst, path: tmp, size: e.info.size) : nil
         do {
             summary.staleRemoved += sweep(CopyNaming.parent(e.destination), ownTemporary: tmp, on: dst)
-            let (written, hash) = try pump(input, to: out, threaded: e.source.side !== dst,
-                                           source: e.source.display, progress: progress)
+            // A local source is read on the writing thread, straight into the writer's buffer: reading from the page
+            // cache is quick next to the network, and it saves a copy and a thread. A remote source gets a thread.
+            let threaded = e.source.side !== dst && !e.source.side.isLocal
+            let (written, hash) = try pump(input, to: out, threaded: threaded, shown: shown, progress: progress)
             open = false
             try out.close()
-            try cancellation.check(shown)
-            let actual = try dst.sha256(tmp)
-            guard actual == hash else {
-                throw TransferError(shown, .checksumMismatch(expected: hash, actual: actual ?? "unreadable"))
+            if follower != nil && written != Int64(e.info.size) {
+                throw TransferError(e.source.display, .other(
+                    "changed size while being copied (\(e.info.size) bytes when the copy started, \(written) read)"))
             }
-            try dst.setAttributes(tmp, mode: finalMode, modificationTime: e.preserve ? e.info.modificationTime : nil,
-                                  accessTime: e.preserve ? e.info.accessTime : nil)
-            try cancellation.check(shown)
-            try dst.rename(tmp, to: e.destination)
-            return written
+            return PendingFile(entry: e, temporary: tmp, hash: hash, written: written, mode: finalMode, started: started,
+                               followed: follower?.wait())
         } catch {
             if open { try? out.close() }
             let explained = explain(error, temporary: tmp, shown: shown, on: dst, checkSpace: true)
             try? dst.remove(tmp)
+            temporaries.remove(dst, tmp)
+            _ = follower?.wait() // it stops once the file is gone
             throw explained
         }
     }
 
     /// Moves the bytes and hashes them on the way; returns (bytes written, hex SHA-256).
-    private func pump(_ input: ReadableFile, to out: WritableFile, threaded: Bool, source: String,
+    private func pump(_ input: ReadableFile, to out: WritableFile, threaded: Bool, shown: String,
                       progress: @escaping (Int64) -> Void) throws -> (Int64, String) {
         let digest = SHA256Digest()
         let cancellation = self.cancellation
         guard threaded else {
             let n = try out.write(from: { buffer in
-                try cancellation.check(source)
+                try cancellation.check(shown)
                 let n = try input.read(into: buffer)
                 digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
                 return n
@@ -165,7 +265,7 @@ public final class Copier {
             defer { finished.signal() }
             while let block = pipe.takeEmpty() {
                 do {
-                    try cancellation.check(source)
+                    try cancellation.check(shown)
                     let n = try input.read(into: block.buffer)
                     if n == 0 {
                         pipe.finish()
@@ -185,7 +285,7 @@ public final class Copier {
         let written: Int64
         do {
             written = try out.write(from: { buffer in
-                try cancellation.check(source)
+                try cancellation.check(shown)
                 return try pipe.fill(buffer)
             }, progress: progress)
         } catch {

@@ -1,7 +1,8 @@
 /// What a copy did, one event per destination path (for `-v` and tests).
 public enum CopyEvent: Equatable, Sendable {
-    /// A file's content was sent: source and destination as messages show them, and its size.
-    case sent(source: String, destination: String, bytes: Int64)
+    /// A file's content was sent: source and destination as messages show them, its size, and the seconds from
+    /// opening the source to the rename (streaming and verification).
+    case sent(source: String, destination: String, bytes: Int64, seconds: Double)
     /// `-d` found the destination already had this content.
     case unchanged(destination: String)
     /// A symbolic link was created or replaced.

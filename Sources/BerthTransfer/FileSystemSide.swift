@@ -1,8 +1,9 @@
 /// One end of a copy: this machine's file system or a host's over SFTP.
 ///
 /// Methods throw `TransferError` naming the path as `display(_:)` shows it. A side is used from one thread
-/// at a time; the copier gives the source and the destination a thread each only when they are distinct
-/// objects, so a host that is both source and destination needs two sides (two SSH sessions) to overlap.
+/// at a time, except `sha256(following:size:)`, which runs beside the writer; the copier gives the source and the
+/// destination a thread each only when they are distinct objects, so a host that is both source and destination
+/// needs two sides (two SSH sessions) to overlap.
 public protocol FileSystemSide: AnyObject {
     /// The path as messages show it: `/tmp/x` locally, `lab1:/tmp/x` on a machine.
     func display(_ path: String) -> String
@@ -35,6 +36,12 @@ public protocol FileSystemSide: AnyObject {
     func sha256(_ paths: [String]) throws -> [String: String]
     /// Bytes free for root on the file system holding `path`, when it can be told (used to explain failures).
     func freeBytes(_ path: String) -> UInt64?
+
+    /// Hashes `path` while another thread is still writing it, reading each part as soon as it has landed, until
+    /// the file holds `size` bytes; returns the lower-case hex SHA-256, or nil when this side cannot (the copier
+    /// then hashes the file once it is written). Runs on a thread of its own, concurrently with the writer; stops
+    /// with an error when the file disappears or stops growing for a long time.
+    func sha256(following path: String, size: UInt64) throws -> String?
 }
 
 /// A file open for reading on some side.

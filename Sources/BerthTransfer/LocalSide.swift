@@ -18,7 +18,7 @@ public final class LocalSide: FileSystemSide {
         let rc = followLinks ? stat(path, &st) : lstat(path, &st)
         if rc != 0 {
             let e = errno
-            if e == ENOENT { return nil }
+            if e == ENOENT || e == ENOTDIR { return nil }
             throw Self.error(path, e)
         }
         return Self.info(st)
@@ -132,6 +132,42 @@ public final class LocalSide: FileSystemSide {
             }
         }
         return out
+    }
+
+    /// Seconds a followed file may stop growing before `sha256(following:size:)` gives up.
+    static let followIdleLimit: Double = 30
+
+    public func sha256(following path: String, size: UInt64) throws -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.error(path, errno) }
+        defer { Glibc.close(fd) }
+        let digest = SHA256Digest()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset: UInt64 = 0
+        var idleSince = Date()
+        while offset < size {
+            let n = pread(fd, buffer.baseAddress, min(buffer.count, Int(size - offset)), off_t(offset))
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                throw Self.error(path, e)
+            }
+            if n > 0 {
+                digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                offset += UInt64(n)
+                idleSince = Date()
+                continue
+            }
+            // Nothing new yet: the writer is behind, or gave up (then the file is gone).
+            var st = stat()
+            guard stat(path, &st) == 0 else { throw Self.error(path, errno) }
+            guard Date().timeIntervalSince(idleSince) < Self.followIdleLimit else {
+                throw TransferError(path, .other("stopped growing at \(offset) of \(size) bytes"))
+            }
+            usleep(5_000)
+        }
+        return digest.finalize()
     }
 
     public func freeBytes(_ path: String) -> UInt64? {

@@ -1,3 +1,4 @@
+import BerthCore
 import BerthSSH
 import Foundation
 
@@ -13,15 +14,51 @@ public final class SFTPSide: FileSystemSide {
     /// Paths per `sha256sum` command; keeps each command line short.
     static let hashBatchBytes = 32 * 1024
 
-    public init(session: SSHSession, label: String) {
+    /// A second session to the same host for `sha256(following:size:)`, which runs while `session` writes.
+    public let checksumSession: SSHSession?
+
+    public init(session: SSHSession, label: String, checksumSession: SSHSession? = nil) {
         self.session = session
         self.label = label
+        self.checksumSession = checksumSession
     }
 
     public func display(_ path: String) -> String { "\(label):\(path)" }
     public var isLocal: Bool { false }
 
+    /// Set when a write stopped part way (a failed write, a cancellation, a source error): libssh2 1.10 may have
+    /// sent part of a WRITE packet, so the SFTP channel is out of step and any further SFTP request would wait for
+    /// the session's operation timeout. Cleanup then goes over exec channels, which are unaffected, and the session
+    /// is never closed gracefully (its goodbyes would wait on the same channel); see `close()`.
+    public private(set) var isPoisoned = false
+    /// Files of a poisoned channel, kept so their deinit never tries to close them over it.
+    private var quarantined: [AnyObject] = []
+    /// Poisoned sessions and files, kept for the life of the process; the OS closes their sockets at exit.
+    private static let graveyard = Graveyard()
+
+    func poison(_ file: SFTPFile) {
+        isPoisoned = true
+        quarantined.append(file)
+    }
+
+    /// Closes the session, or, if the SFTP channel is poisoned, abandons it (see `isPoisoned`).
+    public func close() {
+        checksumSession?.close()
+        if isPoisoned {
+            Self.graveyard.keep([session] + quarantined)
+        } else {
+            session.close()
+        }
+    }
+
+    deinit {
+        if isPoisoned { Self.graveyard.keep([session] + quarantined) }
+    }
+
     func sftp() throws -> SFTPClient {
+        if isPoisoned {
+            throw TransferError(label, .other("the SFTP channel is out of step after an interrupted write"))
+        }
         if let client { return client }
         do {
             let c = try session.sftp()
@@ -102,12 +139,26 @@ public final class SFTPSide: FileSystemSide {
         try wrap(path) { try sftp().setAttributes(path, mode: mode, accessTime: a, modificationTime: m) }
     }
 
+    /// A plain SFTP rename first (one request on the open channel; OpenSSH refuses it when `to` exists), then the
+    /// replacing rename, which needs a second channel for `posix-rename@openssh.com` (opened once per session).
     public func rename(_ from: String, to: String) throws {
-        try wrap(to) { try sftp().rename(from, to: to, replacing: true) }
+        let c = try sftp()
+        do {
+            try c.rename(from, to: to, replacing: false)
+        } catch SSHError.sftp(_, _, _, let status)
+            where status == SFTPStatus.failure || status == SFTPStatus.fileAlreadyExists {
+            try wrap(to) { try c.rename(from, to: to, replacing: true) }
+        } catch {
+            throw mapped(error, to)
+        }
     }
 
     public func remove(_ path: String) throws {
-        try wrap(path) { try sftp().unlink(path) }
+        guard isPoisoned else { return try wrap(path) { try sftp().unlink(path) } }
+        let r = try wrap(path) { try session.run("rm -f -- \(shellQuote(path))", stdin: nil, onOutput: nil) }
+        guard r.exitStatus == 0 else {
+            throw TransferError(display(path), .other("rm exited \(r.exitStatus): \(r.errorOutput)"))
+        }
     }
 
     /// Hashes on the host, one exec channel per batch of paths. Each file is fed to the hasher on stdin, so
@@ -121,10 +172,21 @@ public final class SFTPSide: FileSystemSide {
         func flush() throws {
             guard !batch.isEmpty else { return }
             let result = try wrap(batch[0]) { try session.run(Self.hashScript(batch), stdin: nil, onOutput: nil) }
-            let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
-            for (i, path) in batch.enumerated() where i < lines.count {
-                let h = lines[i].lowercased()
-                if h.count == 64 && h.allSatisfy(\.isHexDigit) { out[path] = h }
+            let lines = result.output.split(separator: "\n")
+            if lines.contains("berth-nohash") {
+                for path in batch { out[path] = try? readBackHash(path) }
+                batch.removeAll()
+                size = 0
+                return
+            }
+            // Lines are `berth-sha256 INDEX HASH`, so whatever a login script prints cannot shift them.
+            for line in lines {
+                let words = line.split(separator: " ")
+                guard words.count == 3, words[0] == "berth-sha256", let i = Int(words[1]), batch.indices.contains(i) else {
+                    continue
+                }
+                let h = words[2].lowercased()
+                if h.count == 64 && h.allSatisfy(\.isHexDigit) { out[batch[i]] = h }
             }
             batch.removeAll()
             size = 0
@@ -138,11 +200,68 @@ public final class SFTPSide: FileSystemSide {
         return out
     }
 
-    /// The POSIX shell script printing one SHA-256 (or `-`) per path.
+    /// The POSIX shell script printing `berth-sha256 INDEX HASH` for each path it can read, in order (`-` for
+    /// the hash when it cannot), or `berth-nohash` when the host has no hasher.
     static func hashScript(_ paths: [String]) -> String {
-        "H='sha256sum'; command -v openssl >/dev/null 2>&1 && H='openssl dgst -sha256 -r'; for f in "
-            + paths.map(shellQuote).joined(separator: " ")
-            + "; do h=$($H < \"$f\" 2>/dev/null) && echo \"${h%% *}\" || echo -; done"
+        "if command -v openssl >/dev/null 2>&1; then H='openssl dgst -sha256 -r'; "
+            + "elif command -v sha256sum >/dev/null 2>&1; then H=sha256sum; else echo berth-nohash; exit 0; fi; i=0; "
+            + "for f in " + paths.map(shellQuote).joined(separator: " ")
+            + "; do h=$($H < \"$f\" 2>/dev/null) || h=-; echo \"berth-sha256 $i ${h%% *}\"; i=$((i + 1)); done"
+    }
+
+    /// For hosts with neither `openssl` nor `sha256sum`: the file read back over SFTP and hashed here.
+    func readBackHash(_ path: String) throws -> String {
+        let file = try openForReading(path)
+        defer { try? file.close() }
+        let digest = SHA256Digest()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try file.read(into: buffer)
+            if n == 0 { return digest.finalize() }
+            digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+
+    /// Runs `followScript` on `checksumSession`: the host hashes the file as it grows, so the check is done a
+    /// moment after the last byte lands. Needs `stat -c`, `tail -c`, `head -c` and a hasher (GNU or busybox);
+    /// returns nil without a second session or when the script cannot run there.
+    public func sha256(following path: String, size: UInt64) throws -> String? {
+        guard let checksumSession else { return nil }
+        let r: CommandResult
+        do {
+            r = try checksumSession.run(Self.followScript(path, size: size), stdin: nil, onOutput: nil)
+        } catch {
+            throw mapped(error, path)
+        }
+        if r.errorOutput.contains("berth-follow-gone") { throw TransferError(display(path), .notFound) }
+        let hash = r.output.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        // The loop reports how far it got on stderr; only a complete pass counts.
+        guard r.exitStatus == 0, r.errorOutput.contains("berth-followed \(size)\n"), hash.count == 64,
+              hash.allSatisfy(\.isHexDigit) else { return nil }
+        return hash
+    }
+
+    /// The POSIX shell script behind `sha256(following:size:)`. It polls the file's size every 20 ms, pipes each
+    /// new stretch to the hasher, and gives up when the file disappears or has not grown for 30 seconds (a killed
+    /// copy); the hash is only trusted when the loop reports the full size on stderr.
+    static func followScript(_ path: String, size: UInt64) -> String {
+        """
+        if command -v openssl >/dev/null 2>&1; then H='openssl dgst -sha256 -r'; \
+        elif command -v sha256sum >/dev/null 2>&1; then H=sha256sum; else exit 2; fi
+        f=\(shellQuote(path)); n=\(size); off=0; idle=0
+        { while [ "$off" -lt "$n" ]; do
+            s=$(stat -c %s "$f" 2>/dev/null) || { echo berth-follow-gone >&2; exit 3; }
+            if [ "$s" -gt "$off" ]; then
+              [ "$s" -gt "$n" ] && s=$n
+              tail -c +$((off + 1)) "$f" | head -c $((s - off)) || exit 3
+              off=$s; idle=0
+            else
+              idle=$((idle + 1)); [ "$idle" -gt 1500 ] && exit 4
+              sleep 0.02 2>/dev/null || sleep 1
+            fi
+          done; echo "berth-followed $off" >&2; } | $H | cut -c1-64
+        """
     }
 
     public func freeBytes(_ path: String) -> UInt64? {
@@ -214,11 +333,25 @@ final class SFTPWritableFile: WritableFile {
         do {
             return try withoutActuallyEscaping(progress) { try file.write(from: fill, progress: $0) }
         } catch {
+            side.poison(file)
             throw side.mapped(error, file.path)
         }
     }
 
     func close() throws {
+        guard !side.isPoisoned else { return }
         try side.wrap(file.path) { try file.close() }
+    }
+}
+
+/// Keeps objects alive until the process exits.
+private final class Graveyard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var objects: [AnyObject] = []
+
+    func keep(_ more: [AnyObject]) {
+        lock.lock()
+        objects += more
+        lock.unlock()
     }
 }

@@ -17,8 +17,11 @@ public enum TemporaryName {
         var name = CopyNaming.lastComponent(path)
         let room = maxNameBytes - 1 - marker.utf8.count - randomDigits
         while name.utf8.count > room { name.removeLast() }
-        let dir = CopyNaming.parent(path)
-        return CopyNaming.join(dir == "." && !path.hasPrefix("./") ? "" : dir, "." + name + marker + suffix)
+        // Keep the directory part exactly as written (`./x` stays relative to `.`).
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        let dir = trimmed.lastIndex(of: "/").map { String(trimmed[...$0]) } ?? ""
+        return dir + "." + name + marker + suffix
     }
 
     /// Whether `name` (no directory part) is one of these temporary names.

@@ -259,8 +259,10 @@ int cssh2_rsa_sha2_available(void) {
     return crypto.ok;
 }
 
-struct cssh2_rsa_signer {
-    void *pkey;          /* EVP_PKEY * */
+struct cssh2_signer {
+    cssh2_sign_fn fn;    /* generic signer, or NULL for the RSA one */
+    void *context;
+    void *pkey;          /* EVP_PKEY * for the RSA signer */
     int sha512;
     void *self;          /* what libssh2 hands back to the callback through void **abstract */
 };
@@ -273,10 +275,19 @@ static void crypto_error(const char *what, char *err, size_t errlen) {
     snprintf(err, errlen, "%s%s%s", what, detail[0] ? ": " : "", detail);
 }
 
-cssh2_rsa_signer *cssh2_rsa_signer_new(const unsigned char *n, size_t nlen,
-                                       const unsigned char *e, size_t elen,
-                                       const unsigned char *d, size_t dlen,
-                                       int sha512, char *err, size_t errlen) {
+cssh2_signer *cssh2_signer_new(cssh2_sign_fn fn, void *context) {
+    cssh2_signer *signer = calloc(1, sizeof *signer);
+    if (!signer) return NULL;
+    signer->fn = fn;
+    signer->context = context;
+    signer->self = signer;
+    return signer;
+}
+
+cssh2_signer *cssh2_rsa_signer_new(const unsigned char *n, size_t nlen,
+                                   const unsigned char *e, size_t elen,
+                                   const unsigned char *d, size_t dlen,
+                                   int sha512, char *err, size_t errlen) {
     if (!cssh2_rsa_sha2_available()) {
         if (err && errlen) snprintf(err, errlen, "libcrypto RSA functions not available");
         return NULL;
@@ -301,7 +312,7 @@ cssh2_rsa_signer *cssh2_rsa_signer_new(const unsigned char *n, size_t nlen,
         goto fail;
     }
     crypto.RSA_free(rsa);
-    cssh2_rsa_signer *signer = calloc(1, sizeof *signer);
+    cssh2_signer *signer = calloc(1, sizeof *signer);
     if (!signer) {
         crypto.EVP_PKEY_free(pkey);
         if (err && errlen) snprintf(err, errlen, "out of memory");
@@ -320,17 +331,14 @@ fail:
     return NULL;
 }
 
-void cssh2_rsa_signer_free(cssh2_rsa_signer *signer) {
+void cssh2_signer_free(cssh2_signer *signer) {
     if (!signer) return;
     if (signer->pkey) crypto.EVP_PKEY_free(signer->pkey);
     free(signer);
 }
 
-static int rsa_sha2_sign(LIBSSH2_SESSION *session, unsigned char **sig, size_t *sig_len,
-                         const unsigned char *data, size_t data_len, void **abstract) {
-    (void)session;
-    if (abstract == NULL || *abstract == NULL) return -1;
-    cssh2_rsa_signer *signer = *abstract;
+static int rsa_sha2_sign(cssh2_signer *signer, const unsigned char *data, size_t data_len,
+                         unsigned char **sig, size_t *sig_len) {
     void *ctx = crypto.EVP_MD_CTX_new();
     if (!ctx) return -1;
     const void *md = signer->sha512 ? crypto.EVP_sha512() : crypto.EVP_sha256();
@@ -339,8 +347,6 @@ static int rsa_sha2_sign(LIBSSH2_SESSION *session, unsigned char **sig, size_t *
     int rc = -1;
     if (crypto.EVP_DigestSignInit(ctx, NULL, md, NULL, signer->pkey) != 1) goto done;
     if (crypto.EVP_DigestSign(ctx, NULL, &len, data, data_len) != 1 || len == 0) goto done;
-    /* libssh2 releases the signature with its allocator, which is malloc/free for sessions made by
-       cssh2_session_init. */
     out = malloc(len);
     if (!out) goto done;
     if (crypto.EVP_DigestSign(ctx, out, &len, data, data_len) != 1) {
@@ -355,10 +361,20 @@ done:
     return rc;
 }
 
-int cssh2_userauth_rsa_sha2(LIBSSH2_SESSION *session, const char *user,
-                            const unsigned char *pubkeydata, size_t pubkeydata_len,
-                            cssh2_rsa_signer *signer) {
+/* libssh2's LIBSSH2_USERAUTH_PUBLICKEY_SIGN_FUNC. libssh2 releases the signature with its allocator,
+   which is malloc/free for sessions made by cssh2_session_init. */
+static int sign_callback(LIBSSH2_SESSION *session, unsigned char **sig, size_t *sig_len,
+                         const unsigned char *data, size_t data_len, void **abstract) {
+    (void)session;
+    if (abstract == NULL || *abstract == NULL) return -1;
+    cssh2_signer *signer = *abstract;
+    if (signer->fn) return signer->fn(signer->context, data, data_len, sig, sig_len);
+    if (signer->pkey) return rsa_sha2_sign(signer, data, data_len, sig, sig_len);
+    return -1;
+}
+
+int cssh2_userauth_signed(LIBSSH2_SESSION *session, const char *user,
+                          const unsigned char *pubkeydata, size_t pubkeydata_len, cssh2_signer *signer) {
     if (!signer) return LIBSSH2_ERROR_BAD_USE;
-    return libssh2_userauth_publickey(session, user, pubkeydata, pubkeydata_len, rsa_sha2_sign,
-                                      &signer->self);
+    return libssh2_userauth_publickey(session, user, pubkeydata, pubkeydata_len, sign_callback, &signer->self);
 }

@@ -42,4 +42,6 @@ func runBerthd() async {
     await Berthd.main()
 }
 
+// `berthd shim <dir>` (a container's supervisor) runs before anything async starts threads; it never returns.
+ShimCommand.runIfRequested(CommandLine.arguments)
 await runBerthd()

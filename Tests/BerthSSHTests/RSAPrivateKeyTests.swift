@@ -18,6 +18,24 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen")))
+    func recognizesPassphraseProtectedKeys() throws {
+        let dir = try TestFiles.makeTemporaryDirectory("berth-enc")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cases: [(String, String, [String])] = [
+            ("plain", "", []), ("locked", "secret", []),
+            ("lockedpem", "secret", ["-m", "PEM"]), ("lockedp8", "secret", ["-m", "PKCS8"]),
+        ]
+        for (name, passphrase, extra) in cases {
+            let path = dir + "/" + name
+            try TestKeys.generate(type: name == "plain" ? "ed25519" : "rsa", bits: name == "plain" ? nil : 2048,
+                                  path: path, passphrase: passphrase, extra: extra)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(PrivateKeyFormat.isEncrypted(text) == !passphrase.isEmpty, "\(name)")
+            if !passphrase.isEmpty { #expect(RSAPrivateKey(pem: text) == nil, "\(name)") }
+        }
+    }
+
     @Test func rejectsOtherKeysAndEncryptedOnes() {
         #expect(RSAPrivateKey(pem: "not a key") == nil)
         #expect(RSAPrivateKey(pem: "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nAAAA\n-----END RSA PRIVATE KEY-----") == nil)

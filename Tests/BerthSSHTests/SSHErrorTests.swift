@@ -9,6 +9,11 @@ import Testing
         let cases: [(SSHError, String)] = [
             (.connectionRefused(peer), "ssh lab1 (10.0.0.2:22): connection refused"),
             (.connectTimedOut(peer, seconds: 10), "ssh lab1 (10.0.0.2:22): connection timed out after 10s"),
+            (.connectTimedOut(peer, seconds: 2.5), "ssh lab1 (10.0.0.2:22): connection timed out after 2.5s"),
+            (.resolveFailed(SSHPeer(label: "lab1", host: "lab1.example", port: 22), reason: "Name or service not known"),
+             "ssh lab1 (lab1.example:22): cannot resolve lab1.example: Name or service not known"),
+            (.handshakeFailed(peer, reason: "no answer within 10s"),
+             "ssh lab1 (10.0.0.2:22): SSH handshake failed: no answer within 10s"),
             (.authenticationFailed(peer, user: "root", tried: ["/k"], note: nil),
              "ssh lab1 (10.0.0.2:22): authentication failed for user root (tried /k)"),
             (.sftp(peer, operation: "SFTP open", path: "/x", status: 2), "ssh lab1 (10.0.0.2:22): SFTP open /x: no such file"),

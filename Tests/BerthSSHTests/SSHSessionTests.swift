@@ -63,6 +63,24 @@ struct SSHSessionTests {
         }
     }
 
+    @Test func passphraseProtectedKeyIsExplained() throws {
+        try withServer { sshd in
+            let path = sshd.dir + "/id_locked"
+            try TestKeys.generate(type: "ed25519", path: path, passphrase: "secret")
+            // Authorized, so the server accepts the public half and libssh2 needs the private one.
+            let authorized = try String(contentsOfFile: sshd.dir + "/authorized_keys", encoding: .utf8)
+                + (try String(contentsOfFile: path + ".pub", encoding: .utf8))
+            try authorized.write(toFile: sshd.dir + "/authorized_keys", atomically: true, encoding: .utf8)
+            #expect {
+                _ = try SSHSession.connect(sshd.endpoint(key: path))
+            } throws: { error in
+                let text = (error as? SSHError)?.description ?? ""
+                return text.hasSuffix(
+                    "authentication failed for user root (tried \(path) (passphrase-protected; load it into ssh-agent))")
+            }
+        }
+    }
+
     @Test func missingKeyFileIsNamed() throws {
         try withServer { sshd in
             #expect {

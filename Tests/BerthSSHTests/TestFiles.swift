@@ -6,7 +6,9 @@ import Glibc
 /// Temporary files and helper processes for tests.
 enum TestFiles {
     static func makeTemporaryDirectory(_ prefix: String) throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/\(prefix)-XXXXXX").utf8CString)
+        var base = NSTemporaryDirectory()
+        while base.hasSuffix("/") { base.removeLast() }
+        var template = Array((base + "/\(prefix)-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buf -> Bool in
             guard let base = buf.baseAddress else { return false }
             return mkdtemp(base) != nil
@@ -24,10 +26,11 @@ enum TestFiles {
 
     /// Runs a tool to completion; returns its status and combined output. The output goes through a
     /// temporary file, so no descriptor of ours can leak into a process spawned concurrently.
-    static func runTool(_ path: String, _ args: [String]) throws -> (status: Int32, output: String) {
+    static func runTool(_ path: String, _ args: [String],
+                        environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
         let outputPath = NSTemporaryDirectory() + "/berth-tool-\(UUID().uuidString)"
         defer { unlink(outputPath) }
-        let process = try TestProcess.spawn(path, args, outputPath: outputPath)
+        let process = try TestProcess.spawn(path, args, outputPath: outputPath, environment: environment)
         let status = process.wait()
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         return (status, output)

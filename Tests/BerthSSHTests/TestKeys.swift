@@ -31,8 +31,9 @@ final class TestKeys: @unchecked Sendable {
         try [ed25519, rsa3072, rsaPEM].map { try String(contentsOfFile: $0 + ".pub", encoding: .utf8) }
     }
 
-    static func generate(type: String, bits: Int? = nil, path: String, extra: [String] = []) throws {
-        var args = ["-q", "-t", type, "-N", "", "-C", "berth-test", "-f", path] + extra
+    static func generate(type: String, bits: Int? = nil, path: String, passphrase: String = "",
+                         extra: [String] = []) throws {
+        var args = ["-q", "-t", type, "-N", passphrase, "-C", "berth-test", "-f", path] + extra
         if let bits { args += ["-b", String(bits)] }
         let result = try TestFiles.runTool("/usr/bin/ssh-keygen", args)
         guard result.status == 0 else { throw TestFailure("ssh-keygen failed: \(result.output)") }

@@ -13,7 +13,8 @@ final class TestProcess {
 
     /// Starts `path` with `args`; stdin from /dev/null, stdout and stderr to the file `outputPath`
     /// (created or truncated) or /dev/null.
-    static func spawn(_ path: String, _ args: [String], outputPath: String? = nil) throws -> TestProcess {
+    static func spawn(_ path: String, _ args: [String], outputPath: String? = nil,
+                      environment: [String: String]? = nil) throws -> TestProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -25,10 +26,29 @@ final class TestProcess {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
+        // The calling thread may be a dispatch worker with signals blocked; the child must not inherit
+        // that (ssh-agent would ignore SIGTERM), nor any ignored dispositions.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        sigdelset(&defaults, SIGKILL)
+        sigdelset(&defaults, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { env in
+            env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        }
+        defer { envp?.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let rc = envp.map { posix_spawn(&pid, path, &actions, &attributes, argv, $0) }
+            ?? posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         guard rc == 0 else { throw TestFailure("posix_spawn \(path): \(String(cString: strerror(rc)))") }
         return TestProcess(pid: pid)
     }
@@ -56,11 +76,19 @@ final class TestProcess {
         return decoded
     }
 
-    /// SIGTERM to this process's pid, then wait.
+    /// SIGTERM to this process's pid, then wait; SIGKILL if it is still there after 5 seconds.
     func terminate() {
         guard isRunning else { return }
         kill(pid, SIGTERM)
-        wait()
+        let deadline = Date().addingTimeInterval(5)
+        while isRunning {
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                wait()
+                return
+            }
+            usleep(10_000)
+        }
     }
 
     private static func decode(_ status: Int32) -> Int32 {

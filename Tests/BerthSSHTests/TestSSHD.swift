@@ -22,8 +22,12 @@ final class TestSSHD {
     var hostKeyPath: String { dir + "/host_ed25519" }
     var logPath: String { dir + "/sshd.log" }
 
+    /// RLIMIT_FSIZE for the server, in KiB (ulimit -f), to make writes fail part way.
+    let fileSizeLimitKiB: Int?
+
     /// Starts sshd accepting the given public keys (contents of `.pub` files).
-    init(authorizedKeys: [String]) throws {
+    init(authorizedKeys: [String], fileSizeLimitKiB: Int? = nil) throws {
+        self.fileSizeLimitKiB = fileSizeLimitKiB
         dir = try TestFiles.makeTemporaryDirectory("berth-sshd")
         port = try TestSSHD.freePort()
         try authorizedKeys.joined(separator: "\n").appending("\n")
@@ -61,7 +65,14 @@ final class TestSSHD {
 
         """
         try config.write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
-        let p = try TestProcess.spawn(Self.sshdPath, ["-D", "-f", dir + "/sshd_config", "-E", logPath])
+        let arguments = ["-D", "-f", dir + "/sshd_config", "-E", logPath]
+        let p: TestProcess
+        if let limit = fileSizeLimitKiB {
+            // The shell execs sshd, so the pid is sshd's.
+            p = try TestProcess.spawn("/bin/sh", ["-c", "ulimit -f \(limit) && exec \(Self.sshdPath) \"$@\"", "sh"] + arguments)
+        } else {
+            p = try TestProcess.spawn(Self.sshdPath, arguments)
+        }
         process = p
         // Wait until it listens.
         let deadline = Date().addingTimeInterval(10)

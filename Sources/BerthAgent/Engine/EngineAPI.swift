@@ -6,6 +6,11 @@ public enum EngineAPI {
     public static func makeRouter(context: EngineContext) -> Router {
         var router = Router()
         SystemRoutes.register(on: &router, context: context)
+        ImageRoutes.register(on: &router, context: context)
+        ContainerRoutes.register(on: &router, context: context)
+        AttachRoutes.register(on: &router, context: context)
+        ExecRoutes.register(on: &router, context: context)
+        LogRoutes.register(on: &router, context: context)
         return router
     }
 
@@ -13,6 +18,9 @@ public enum EngineAPI {
     public static func makeContext(configuration: AgentConfiguration, logger: Logger) -> EngineContext {
         let host = HostFacts.probe(hostnameOverride: configuration.hostname)
         let id = EngineIdentity.load(dataRoot: configuration.dataRoot, hostname: host.hostname, logger: logger)
-        return EngineContext(configuration: configuration, host: host, engineID: id)
+        let context = EngineContext(configuration: configuration, host: host, engineID: id, logger: logger)
+        let containers = context.containers
+        Task { await containers.recover() }  // reconnect to the supervisors of running containers
+        return context
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import BerthCore
 import Logging
 
 /// The engine ID `/info` reports: a UUID kept in `<dataRoot>/engine-id`, as dockerd does, so it is stable
@@ -15,7 +16,7 @@ enum EngineIdentity {
     static func load(dataRoot: String, hostname: String, logger: Logger) -> String {
         let url = URL(fileURLWithPath: dataRoot).appendingPathComponent(fileName)
         if let data = FileManager.default.contents(atPath: url.path) {
-            let stored = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let stored = String(decoding: data, as: UTF8.self).trimmingWhitespaceAndNewlines()
             if UUID(uuidString: stored) != nil { return stored }
         }
         let id = UUID().uuidString.lowercased()

@@ -40,17 +40,19 @@ struct Create: ParsableCommand {
     @Argument(help: "Machine name(s)")
     var names: [String] = []
 
-    func validate() throws {
-        guard !names.isEmpty else { throw ValidationError("Error: No machine name specified") }
-        for n in names where !MachineName.isValid(n) {
-            throw ValidationError("invalid machine name \"\(n)\": allowed characters are 0-9 a-z A-Z . - and it must start with a letter or digit")
+    /// Input checks, reported as one line (ArgumentParser's validate() would add the usage text).
+    private func check() throws {
+        guard !names.isEmpty else { throw BerthError.invalidArgument("Error: No machine name specified") }
+        for n in names { try MachineName.validate(n) }
+        if Set(names).count != names.count { throw BerthError.invalidArgument("a machine name is given twice") }
+        for l in engineLabel where !l.contains("=") {
+            throw BerthError.invalidArgument("--engine-label \"\(l)\": expected key=value")
         }
-        if Set(names).count != names.count { throw ValidationError("a machine name is given twice") }
-        for l in engineLabel where !l.contains("=") { throw ValidationError("--engine-label \"\(l)\": expected key=value") }
     }
 
     func run() throws {
         try guarded {
+            try check()
             let svc = try global.service()
             var opts: [String: String] = [:]
             opts["generic-ip-address"] = genericIP

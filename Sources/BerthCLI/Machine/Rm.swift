@@ -19,16 +19,23 @@ struct Rm: ParsableCommand {
     func run() throws {
         try guarded {
             let svc = try global.service()
-            for n in names { _ = try svc.load(n) }
+            // Unknown names are reported; the others are still removed.
+            var failed = false
+            let known = names.filter { n in
+                if svc.store.exists(n) { return true }
+                printError("Error removing host \"\(n)\": Host does not exist: \"\(n)\"")
+                failed = true
+                return false
+            }
+            if known.isEmpty { throw ExitCode(1) }
             if !(force || yes) {
-                say("About to remove \(names.joined(separator: ", "))")
+                say("About to remove \(known.joined(separator: ", "))")
                 say("WARNING: This action will delete both local reference and remote instance.")
                 FileHandle.standardOutput.write(Data("Are you sure? (y/n): ".utf8))
                 let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
                 guard answer == "y" || answer == "yes" else { throw ExitCode(1) }
             }
-            let results = parallelMap(names) { n in Result { try svc.remove(n, force: force, say: say) } }
-            var failed = false
+            let results = parallelMap(known) { n in Result { try svc.remove(n, force: force, say: say) } }
             for case .failure(let e) in results { printError("\(e)"); failed = true }
             if failed { throw ExitCode(1) }
         }

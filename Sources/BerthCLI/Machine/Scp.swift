@@ -37,14 +37,15 @@ struct Scp: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let locations = try paths.map(Location.parse)
-            let sides = try ScpSides(locations, service: { try global.service() })
-            defer { sides.close() }
-
+            // Signals first, so an early Ctrl-C still ends the command the same way (nothing written, 128+signal).
             let cancellation = Cancellation()
             let temporaries = TemporaryFiles()
             let signals = ScpSignals(cancellation: cancellation, temporaries: temporaries)
             defer { signals.restore() }
+
+            let locations = try paths.map(Location.parse)
+            let sides = try ScpSides(locations, service: { try global.service() })
+            defer { sides.close() }
 
             let copier = Copier(options: CopyOptions(recursive: recursive, delta: delta),
                                 cancellation: cancellation, temporaries: temporaries)
@@ -69,7 +70,9 @@ struct Scp: ParsableCommand {
 
     static func line(_ event: CopyEvent) -> String {
         switch event {
-        case .sent(let s, let d, let n): return "sent \(s) -> \(d) (\(n) bytes)"
+        case .sent(let s, let d, let n, let t):
+            let rate = t > 0 ? String(format: ", %.0f MB/s", Double(n) / t / 1e6) : ""
+            return "sent \(s) -> \(d) (\(n) bytes in \(String(format: "%.2f", t)) s\(rate))"
         case .unchanged(let d): return "unchanged \(d)"
         case .linked(let d, let t): return "linked \(d) -> \(t)"
         case .madeDirectory(let d): return "created \(d)"
@@ -84,16 +87,21 @@ final class ScpSides {
     let sources: [Operand]
     let destination: Operand
     private var sessions: [SSHSession] = []
+    private var remotes: [SFTPSide] = []
 
     init(_ locations: [Location], service: () throws -> MachineService) throws {
         let local = LocalSide()
         // One connection per (role, machine, user); made in parallel.
-        struct Key: Hashable { var destination: Bool; var machine: String; var user: String? }
+        // The destination also gets a second session, on which it hashes files while they are written.
+        enum Role: Hashable { case source, destination, checksum }
+        struct Key: Hashable { var role: Role; var machine: String; var user: String? }
         var keys: [Key] = []
         for (i, l) in locations.enumerated() {
             guard case .remote(let m, let u, _) = l else { continue }
-            let k = Key(destination: i == locations.count - 1, machine: m, user: u)
-            if !keys.contains(k) { keys.append(k) }
+            let roles: [Role] = i == locations.count - 1 ? [.destination, .checksum] : [.source]
+            for role in roles where !keys.contains(Key(role: role, machine: m, user: u)) {
+                keys.append(Key(role: role, machine: m, user: u))
+            }
         }
         var sides: [Key: FileSystemSide] = [:]
         if !keys.isEmpty {
@@ -108,24 +116,30 @@ final class ScpSides {
                 }
             }
             for r in results { if case .success(let s) = r { sessions.append(s) } }
-            for (key, r) in zip(keys, results) {
-                let session = try r.get()
-                sides[key] = SFTPSide(session: session, label: key.machine)
+            var connected: [Key: SSHSession] = [:]
+            for (key, r) in zip(keys, results) { connected[key] = try r.get() }
+            for (key, session) in connected where key.role != .checksum {
+                let checksum = key.role == .destination ? connected[Key(role: .checksum, machine: key.machine, user: key.user)] : nil
+                let side = SFTPSide(session: session, label: key.machine, checksumSession: checksum)
+                remotes.append(side)
+                sides[key] = side
             }
         }
-        func operand(_ l: Location, destination: Bool) -> Operand {
+        func operand(_ l: Location, role: Role) -> Operand {
             switch l {
             case .local(let p): return Operand(side: local, path: p)
-            case .remote(let m, let u, let p):
-                return Operand(side: sides[Key(destination: destination, machine: m, user: u)]!, path: p)
+            case .remote(let m, let u, let p): return Operand(side: sides[Key(role: role, machine: m, user: u)]!, path: p)
             }
         }
-        sources = locations.dropLast().map { operand($0, destination: false) }
-        destination = operand(locations.last!, destination: true)
+        sources = locations.dropLast().map { operand($0, role: .source) }
+        destination = operand(locations.last!, role: .destination)
     }
 
     func close() {
-        for s in sessions { s.close() }
+        for side in remotes { side.close() }
+        // Sessions that failed before they got a side (a partner's connection failed).
+        for s in sessions where !remotes.contains(where: { $0.session === s || $0.checksumSession === s }) { s.close() }
+        remotes = []
         sessions = []
     }
 }

@@ -56,25 +56,28 @@ void cssh2_winch_uninstall(void);
 /* Drains the self-pipe; returns 1 if at least one SIGWINCH arrived since the last call. */
 int cssh2_winch_take(void);
 
-/* ---- RSA with SHA-2 signatures ----
- * libssh2 1.10 signs RSA user authentication only with ssh-rsa (SHA-1), which OpenSSH >= 8.8
- * refuses. These helpers sign with rsa-sha2-512/256 through the libcrypto that libssh2 itself
- * is linked with (resolved at run time with dlsym), and hand the signature to
- * libssh2_userauth_publickey. */
-typedef struct cssh2_rsa_signer cssh2_rsa_signer;
-/* 1 when libcrypto's RSA signing functions could be resolved in this process. */
+/* ---- public-key authentication with our own signer ----
+ * libssh2 1.10 signs RSA user authentication only with ssh-rsa (SHA-1), which OpenSSH >= 8.8 refuses,
+ * and asks ssh-agent for SHA-1 signatures too. A cssh2_signer produces the signature instead, and
+ * cssh2_userauth_signed hands it to libssh2_userauth_publickey. The key blob passed there must start
+ * with the signature algorithm's name ("rsa-sha2-512"): libssh2 copies that name into the request. */
+typedef struct cssh2_signer cssh2_signer;
+/* Signs data; stores a malloc'd signature (the raw signature, without the algorithm name) in *sig. 0 = ok. */
+typedef int (*cssh2_sign_fn)(void *context, const unsigned char *data, size_t data_len,
+                             unsigned char **sig, size_t *sig_len);
+/* A signer calling fn(context, ...). */
+cssh2_signer *cssh2_signer_new(cssh2_sign_fn fn, void *context);
+/* 1 when libcrypto's RSA signing functions could be resolved in this process (libssh2 links them). */
 int cssh2_rsa_sha2_available(void);
-/* Builds a signer from big-endian unsigned integers n, e, d; sha512 selects rsa-sha2-512 (else -256).
- * Returns NULL and a message in err on failure. */
-cssh2_rsa_signer *cssh2_rsa_signer_new(const unsigned char *n, size_t nlen,
-                                       const unsigned char *e, size_t elen,
-                                       const unsigned char *d, size_t dlen,
-                                       int sha512, char *err, size_t errlen);
-void cssh2_rsa_signer_free(cssh2_rsa_signer *signer);
-/* libssh2_userauth_publickey with the signer. pubkeydata is the key blob whose leading type string
- * already names the signature algorithm ("rsa-sha2-512"); libssh2 copies that name into the request. */
-int cssh2_userauth_rsa_sha2(LIBSSH2_SESSION *session, const char *user,
-                            const unsigned char *pubkeydata, size_t pubkeydata_len,
-                            cssh2_rsa_signer *signer);
+/* An RSA signer from big-endian unsigned integers n, e, d using libcrypto (resolved with dlsym);
+ * sha512 selects rsa-sha2-512 (else -256). Returns NULL and a message in err on failure. */
+cssh2_signer *cssh2_rsa_signer_new(const unsigned char *n, size_t nlen,
+                                   const unsigned char *e, size_t elen,
+                                   const unsigned char *d, size_t dlen,
+                                   int sha512, char *err, size_t errlen);
+void cssh2_signer_free(cssh2_signer *signer);
+/* libssh2_userauth_publickey with the signer. */
+int cssh2_userauth_signed(LIBSSH2_SESSION *session, const char *user,
+                          const unsigned char *pubkeydata, size_t pubkeydata_len, cssh2_signer *signer);
 
 #endif

@@ -2,6 +2,7 @@
 # berthd-launcher: keeps the Berth agent running where systemd is not PID 1.
 # Restarts berthd when it exits; stops it and itself on SIGTERM. Rendered by berth.
 run=/run/berth
+export 'HTTP_PROXY=http://proxy:3128'
 echo $$ > "$run/launcher.pid"
 stopping=0
 child=

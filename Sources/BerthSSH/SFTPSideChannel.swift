@@ -5,7 +5,7 @@ import Foundation
 /// SYMLINK (Debian's libssh2 1.10.0-3+deb12u1 creates the link but then reports a protocol error, taking
 /// the request id for the status). It speaks only INIT/VERSION and requests answered by STATUS, one at a
 /// time.
-final class SFTPExtensionChannel {
+final class SFTPSideChannel {
     static let posixRename = "posix-rename@openssh.com"
 
     private let channel: SSHChannel
@@ -22,7 +22,7 @@ final class SFTPExtensionChannel {
     }
 
     /// Opens the `sftp` subsystem on a new channel and reads the server's extension list.
-    static func open(on session: SSHSession) throws -> SFTPExtensionChannel {
+    static func open(on session: SSHSession) throws -> SFTPSideChannel {
         let channel = try SSHChannel.open(on: session)
         try channel.subsystem("sftp")
         var hello = SSHWireWriter()
@@ -36,7 +36,7 @@ final class SFTPExtensionChannel {
         }
         var extensions: [String: String] = [:]
         while !r.isAtEnd, let name = r.text(), let data = r.text() { extensions[name] = data }
-        return SFTPExtensionChannel(channel: channel, extensions: extensions)
+        return SFTPSideChannel(channel: channel, extensions: extensions)
     }
 
     func supports(_ name: String) -> Bool { extensions[name] != nil }

@@ -1,0 +1,50 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#endif
+import Foundation
+import NIOHTTP1
+
+/// Container lifecycle: create, start, wait, kill, stop, rm, ps, inspect.
+enum ContainerRoutes {
+    static func register(on router: inout Router, context: EngineContext) {
+        let store = context.containers
+        router.post("/containers/create") { request in
+            let body = try JSONDecoder().decode(ContainerCreateRequest.self, from: Data(request.body.readableBytesView))
+            let id = try await store.create(name: request.query["name"], request: body)
+            return try .json(ContainerCreateResponse(Id: id, Warnings: []), status: .created)
+        }
+        router.get("/containers/json") { request in
+            try .json(await store.summaries(all: request.query.bool("all")))
+        }
+        router.get("/containers/{id}/json") { request in try .json(await store.inspect(try request.parameter("id"))) }
+        router.post("/containers/{id}/start") { request in
+            let started = try await store.start(try request.parameter("id"))
+            return started ? .noContent : Response(status: .notModified)
+        }
+        router.post("/containers/{id}/wait") { request in
+            let condition = try WaitCondition(query: request.query["condition"])
+            return try .json(await store.wait(try request.parameter("id"), condition: condition))
+        }
+        router.post("/containers/{id}/kill") { request in
+            let signal = try Signals.parse(request.query["signal"].flatMap { $0.isEmpty ? nil : $0 } ?? "KILL")
+            try await store.kill(try request.parameter("id"), signal: signal)
+            return .noContent
+        }
+        router.post("/containers/{id}/stop") { request in
+            let timeout = try request.query.int("t") ?? request.query.int("timeout")
+            let signal = try request.query["signal"].flatMap { $0.isEmpty ? nil : try Signals.parse($0) }
+            let stopped = try await store.stop(try request.parameter("id"), timeout: timeout, signal: signal)
+            return stopped ? .noContent : Response(status: .notModified)
+        }
+        router.post("/containers/{id}/restart") { request in
+            let id = try request.parameter("id")
+            _ = try await store.stop(id, timeout: try request.query.int("t"), signal: nil)
+            _ = try await store.start(id)
+            return .noContent
+        }
+        router.delete("/containers/{id}") { request in
+            try await store.remove(try request.parameter("id"), force: request.query.bool("force"))
+            return .noContent
+        }
+    }
+}

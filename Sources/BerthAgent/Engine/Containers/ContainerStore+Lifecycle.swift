@@ -1,0 +1,261 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#endif
+import BerthRuntime
+import Foundation
+import Glibc
+
+extension ContainerStore {
+    /// Starts a container's supervisor and its process. Returns false when it was already running.
+    func start(_ reference: String) async throws -> Bool {
+        var record = try find(reference)
+        if record.state.Running { return false }
+        let id = record.id
+        let paths = paths(id)
+        let spec = try await containerSpec(for: record)
+        let fm = FileManager.default
+        for stale in [paths.exitStatus, paths.socket, paths.spec] { try? fm.removeItem(atPath: stale) }
+        let encoder = JSONEncoder()
+        try encoder.encode(spec).write(to: URL(fileURLWithPath: paths.spec), options: .atomic)
+        try await ShimLauncher.launch(binary: shimBinary, paths: paths)
+        shimReady.insert(id)
+        // Let attach requests that came before start connect first, so no output is missed.
+        for _ in 0..<300 where (attaching[id] ?? 0) > 0 {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        let reply = try await ShimClient.call(paths.socket, ShimRequest(op: .start))
+        guard reply.ok, let pid = reply.pid else {
+            let message = reply.error ?? "unknown error"
+            shimReady.remove(id)
+            record = try find(id)
+            record.state.Status = "created"
+            record.state.ExitCode = Int(reply.exitCode ?? 126)
+            record.state.Error = message
+            save(record)
+            resolveWaiters(id, exitCode: record.state.ExitCode, conditions: [.nextExit, .notRunning],
+                           error: message)
+            if record.hostConfig.AutoRemove ?? false { try? await remove(id, force: true) }
+            throw ContainerError.startFailed(message)
+        }
+        record = try find(id)
+        record.state.Status = "running"
+        record.state.Running = true
+        record.state.Pid = Int(pid)
+        record.state.ExitCode = 0
+        record.state.Error = ""
+        record.state.OOMKilled = false
+        record.state.StartedAt = Timestamp.now()
+        record.state.FinishedAt = "0001-01-01T00:00:00Z"
+        save(record)
+        try? network.attach(containerID: id, pid: pid)
+        monitor(id)
+        return true
+    }
+
+    func containerSpec(for record: ContainerRecord) async throws -> ContainerSpec {
+        let lower = try await images.layerDirectories(of: record.imageID)
+        let (uid, gid) = try Self.parseUser(record.config.User)
+        let config = record.config
+        let process = ProcessSpec(args: [record.path] + record.args, env: config.Env ?? [],
+                                  cwd: (config.WorkingDir?.isEmpty ?? true) ? "/" : config.WorkingDir!,
+                                  uid: uid, gid: gid, tty: config.Tty ?? false, openStdin: config.OpenStdin ?? false,
+                                  stdinOnce: config.StdinOnce ?? false)
+        return ContainerSpec(id: record.id, hostname: config.Hostname ?? String(record.id.prefix(12)), lowerDirs: lower,
+                             process: process, memoryLimit: record.hostConfig.Memory,
+                             pidsLimit: record.hostConfig.PidsLimit)
+    }
+
+    /// `uid[:gid]` or `root`; names other than root need /etc/passwd lookups not done yet.
+    static func parseUser(_ user: String?) throws -> (UInt32, UInt32) {
+        guard let user, !user.isEmpty, user != "root", user != "0" else { return (0, 0) }
+        let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
+        guard let uid = UInt32(parts[0]) else {
+            throw APIError.invalidArgument("unable to find user \(parts[0]): only numeric users are supported")
+        }
+        let gid = parts.count > 1 ? UInt32(parts[1]) : uid
+        guard let gid else { throw APIError.invalidArgument("invalid group in user \(user)") }
+        return (uid, gid)
+    }
+
+    /// Follows a running container's supervisor until the container exits.
+    func monitor(_ id: String) {
+        guard !monitored.contains(id) else { return }
+        monitored.insert(id)
+        let socket = paths(id).socket
+        Task {
+            _ = try? await ShimClient.call(socket, ShimRequest(op: .wait))
+            await self.exited(id)
+        }
+    }
+
+    /// Records the exit written by the supervisor, wakes waiters and removes `--rm` containers.
+    func exited(_ id: String) async {
+        monitored.remove(id)
+        shimReady.remove(id)
+        guard var record = records[id] else { return }
+        let paths = paths(id)
+        var status = ExitStatus(exitCode: 255, finishedAt: Timestamp.now(), error: "supervisor lost")
+        for _ in 0..<20 {
+            if let data = FileManager.default.contents(atPath: paths.exitStatus),
+               let recorded = try? JSONDecoder().decode(ExitStatus.self, from: data) {
+                status = recorded
+                break
+            }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        record.state.Status = "exited"
+        record.state.Running = false
+        record.state.Pid = 0
+        record.state.ExitCode = Int(status.exitCode)
+        record.state.OOMKilled = status.oomKilled
+        record.state.FinishedAt = status.finishedAt
+        save(record)
+        try? network.detach(containerID: id)
+        resolveWaiters(id, exitCode: Int(status.exitCode), conditions: [.nextExit, .notRunning], error: nil)
+        if record.hostConfig.AutoRemove ?? false {
+            try? await remove(id, force: true)
+        }
+    }
+
+    func resolveWaiters(_ id: String, exitCode: Int, conditions: Set<WaitCondition>, error: String?) {
+        guard let list = waiters[id] else { return }
+        var remaining: [(WaitCondition, CheckedContinuation<ContainerWaitResponse, Never>)] = []
+        for (condition, continuation) in list {
+            if conditions.contains(condition) {
+                continuation.resume(returning: ContainerWaitResponse(
+                    StatusCode: exitCode, Error: error.map { .init(Message: $0) }))
+            } else {
+                remaining.append((condition, continuation))
+            }
+        }
+        waiters[id] = remaining.isEmpty ? nil : remaining
+    }
+
+    /// `POST /containers/{id}/wait`.
+    func wait(_ reference: String, condition: WaitCondition) async throws -> ContainerWaitResponse {
+        let record = try find(reference)
+        if condition == .notRunning, !record.state.Running {
+            return ContainerWaitResponse(StatusCode: record.state.ExitCode, Error: nil)
+        }
+        return await withCheckedContinuation { continuation in
+            waiters[record.id, default: []].append((condition, continuation))
+        }
+    }
+
+    /// Waits until `id` is no longer running, at most `seconds`; true when it stopped.
+    func awaitExit(_ id: String, seconds: Double) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            guard let record = records[id], record.state.Running else { return true }
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return !(records[id]?.state.Running ?? false)
+    }
+
+    /// `docker kill`.
+    func kill(_ reference: String, signal: Int32) throws {
+        let record = try find(reference)
+        guard record.state.Running, record.state.Pid > 0 else { throw ContainerError.notRunning(id: record.id) }
+        if Glibc.kill(pid_t(record.state.Pid), signal) != 0, errno != ESRCH {
+            throw APIError.internal("kill \(record.state.Pid): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// `docker stop`: the stop signal, then SIGKILL after `timeout` seconds. False when it was not running.
+    func stop(_ reference: String, timeout: Int?, signal: Int32?) async throws -> Bool {
+        let record = try find(reference)
+        guard record.state.Running else { return false }
+        let stopSignal = try signal ?? Signals.parse(record.config.StopSignal ?? "SIGTERM")
+        let seconds = timeout ?? record.config.StopTimeout ?? 10
+        try? kill(record.id, signal: stopSignal)
+        if seconds >= 0, await awaitExit(record.id, seconds: Double(seconds)) { return true }
+        try? kill(record.id, signal: SIGKILL)
+        _ = await awaitExit(record.id, seconds: 30)
+        return true
+    }
+
+    /// `docker rm`: refuses a running container unless forced; removes its directory.
+    func remove(_ reference: String, force: Bool) async throws {
+        let record = try find(reference)
+        if record.state.Running {
+            guard force else { throw ContainerError.running(name: record.name) }
+            try? kill(record.id, signal: SIGKILL)
+            _ = await awaitExit(record.id, seconds: 30)
+        }
+        guard records[record.id] != nil else { return }
+        records.removeValue(forKey: record.id)
+        for (id, exec) in execs where exec.containerID == record.id { execs.removeValue(forKey: id) }
+        let directory = paths(record.id).directory
+        try? await Blocking.run { try FileManager.default.removeItem(atPath: directory) }
+        resolveWaiters(record.id, exitCode: record.state.ExitCode, conditions: [.removed, .nextExit, .notRunning],
+                       error: nil)
+    }
+
+    // MARK: attach
+
+    func beginAttach(_ id: String) { attaching[id, default: 0] += 1 }
+    func endAttach(_ id: String) { attaching[id, default: 1] -= 1 }
+
+    /// Waits (up to 60 s) until the container's supervisor is up; nil when it is gone.
+    func awaitSupervisor(_ id: String) async -> String? {
+        for _ in 0..<6000 {
+            guard let record = records[id] else { return nil }
+            if shimReady.contains(id) { return paths(id).socket }
+            if record.state.Status == "exited" || !record.state.Error.isEmpty { return nil }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return nil
+    }
+
+    func socketIfRunning(_ id: String) -> String? {
+        shimReady.contains(id) ? paths(id).socket : nil
+    }
+
+    // MARK: exec
+
+    func createExec(_ reference: String, request: ExecCreateRequest) throws -> String {
+        let record = try find(reference)
+        guard record.state.Running else { throw ContainerError.notRunning(id: record.id) }
+        guard !(request.Cmd ?? []).isEmpty else { throw APIError.invalidArgument("No exec command specified") }
+        let id = Self.randomID()
+        execs[id] = ExecRecord(id: id, containerID: record.id, request: request)
+        return id
+    }
+
+    func exec(_ id: String) throws -> ExecRecord {
+        guard let exec = execs[id] else { throw ContainerError.noSuchExec(id) }
+        return exec
+    }
+
+    func updateExec(_ id: String, _ change: (inout ExecRecord) -> Void) {
+        guard var exec = execs[id] else { return }
+        change(&exec)
+        execs[id] = exec
+    }
+
+    /// The process of an exec, with the container's environment under the exec's.
+    func execProcess(_ exec: ExecRecord, tty: Bool) throws -> (socket: String, process: ProcessSpec) {
+        let record = try find(exec.containerID)
+        guard record.state.Running, let socket = socketIfRunning(record.id) else {
+            throw ContainerError.notRunning(id: record.id)
+        }
+        var env = record.config.Env ?? []
+        for entry in exec.request.Env ?? [] {
+            let key = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            env.removeAll { $0.hasPrefix(key + "=") }
+            env.append(entry)
+        }
+        let (uid, gid) = try Self.parseUser(exec.request.User?.isEmpty ?? true ? record.config.User : exec.request.User)
+        let cwd = exec.request.WorkingDir.flatMap { $0.isEmpty ? nil : $0 } ?? record.config.WorkingDir ?? "/"
+        let process = ProcessSpec(args: exec.request.Cmd ?? [], env: env, cwd: cwd.isEmpty ? "/" : cwd, uid: uid,
+                                  gid: gid, tty: tty, openStdin: exec.request.AttachStdin ?? false,
+                                  stdinOnce: true)
+        return (socket, process)
+    }
+
+    func execStatus(_ exec: ExecRecord) -> ExitStatus? {
+        let path = paths(exec.containerID).execStatus(exec.id)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(ExitStatus.self, from: data)
+    }
+}

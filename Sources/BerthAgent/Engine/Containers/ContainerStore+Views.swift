@@ -1,0 +1,57 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#endif
+import Foundation
+
+extension ContainerStore {
+    /// `GET /containers/json`.
+    func summaries(all: Bool) -> [ContainerSummary] {
+        loadIfNeeded()
+        return records.values.filter { all || $0.state.Running }.sorted { $0.created > $1.created }.map { record in
+            ContainerSummary(
+                Id: record.id, Names: ["/" + record.name], Image: record.imageName, ImageID: record.imageID,
+                Command: ([record.path] + record.args).joined(separator: " "),
+                Created: RFC3339Seconds.parse(record.created), State: record.state.Status,
+                Status: Self.statusText(record.state), Ports: [], Labels: record.config.Labels ?? [:],
+                HostConfig: ["NetworkMode": record.hostConfig.NetworkMode ?? "none"], Mounts: [])
+        }
+    }
+
+    /// "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".
+    static func statusText(_ state: ContainerState) -> String {
+        let now = Int(Date().timeIntervalSince1970)
+        switch state.Status {
+        case "running": return "Up " + duration(now - RFC3339Seconds.parse(state.StartedAt))
+        case "exited": return "Exited (\(state.ExitCode)) " + duration(now - RFC3339Seconds.parse(state.FinishedAt)) + " ago"
+        default: return state.Status.prefix(1).uppercased() + state.Status.dropFirst()
+        }
+    }
+
+    static func duration(_ seconds: Int) -> String {
+        switch seconds {
+        case ..<1: return "Less than a second"
+        case 1: return "1 second"
+        case ..<60: return "\(seconds) seconds"
+        case ..<120: return "About a minute"
+        case ..<3600: return "\(seconds / 60) minutes"
+        case ..<7200: return "About an hour"
+        default: return "\(seconds / 3600) hours"
+        }
+    }
+
+    /// `GET /containers/{id}/json`.
+    func inspect(_ reference: String) throws -> ContainerInspect {
+        let record = try find(reference)
+        let paths = paths(record.id)
+        return ContainerInspect(
+            Id: record.id, Created: record.created, Path: record.path, Args: record.args, State: record.state,
+            Image: record.imageID, Name: "/" + record.name, RestartCount: 0, Driver: "overlay2", Platform: "linux",
+            LogPath: paths.log, HostnamePath: "", Config: record.config, HostConfig: record.hostConfig,
+            GraphDriver: .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
+                                                        "MergedDir": paths.rootfs]),
+            Mounts: [], NetworkSettings: .init(Networks: [:], IPAddress: "", Ports: [:]))
+    }
+
+    func logPath(_ id: String) -> String { paths(id).log }
+    func isRunning(_ id: String) -> Bool { records[id]?.state.Running ?? false }
+}

@@ -1,0 +1,179 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#endif
+import BerthRuntime
+import Foundation
+import Logging
+
+/// The containers of this engine: records under `<dataRoot>/containers/<id>/container.json`, their supervisors,
+/// exec instances and waiters. Loaded lazily, so building a context touches no disk.
+public actor ContainerStore {
+    let dataRoot: String
+    let images: ImageStore
+    let logger: Logger
+    let network: NetworkSandbox
+    /// The agent binary, re-executed as `berthd shim <dir>`.
+    let shimBinary: String
+    var records: [String: ContainerRecord] = [:]
+    var loaded = false
+    /// Attach requests waiting for a container's supervisor, which start holds back for.
+    var attaching: [String: Int] = [:]
+    var shimReady: Set<String> = []
+    var waiters: [String: [(WaitCondition, CheckedContinuation<ContainerWaitResponse, Never>)]] = [:]
+    var execs: [String: ExecRecord] = [:]
+    var monitored: Set<String> = []
+
+    public init(dataRoot: String, images: ImageStore, logger: Logger, network: NetworkSandbox = LoopbackSandbox(),
+                shimBinary: String = "/proc/self/exe") {
+        self.dataRoot = dataRoot
+        self.images = images
+        self.logger = logger
+        self.network = network
+        self.shimBinary = shimBinary
+    }
+
+    var containersDirectory: String { dataRoot + "/containers" }
+    func paths(_ id: String) -> ContainerPaths { ContainerPaths(directory: containersDirectory + "/" + id) }
+
+    /// Loads the records and reconnects to the supervisors of running containers.
+    func loadIfNeeded() {
+        guard !loaded else { return }
+        loaded = true
+        let fm = FileManager.default
+        try? fm.createDirectory(atPath: containersDirectory, withIntermediateDirectories: true)
+        for id in (try? fm.contentsOfDirectory(atPath: containersDirectory)) ?? [] {
+            guard let data = fm.contents(atPath: containersDirectory + "/\(id)/container.json"),
+                  let record = try? JSONDecoder().decode(ContainerRecord.self, from: data) else { continue }
+            records[record.id] = record
+            if record.state.Running {
+                shimReady.insert(record.id)
+                monitor(record.id)
+            }
+        }
+    }
+
+    /// Called when the agent starts: reconnect without waiting for the first request.
+    public func recover() {
+        loadIfNeeded()
+    }
+
+    func save(_ record: ContainerRecord) {
+        records[record.id] = record
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(record) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: paths(record.id).directory,
+                                                    withIntermediateDirectories: true)
+            try data.write(to: URL(fileURLWithPath: paths(record.id).directory + "/container.json"), options: .atomic)
+        } catch {
+            logger.error("cannot save container", metadata: ["id": "\(record.id)", "error": "\(error)"])
+        }
+    }
+
+    /// A container by full ID, name (with or without `/`) or unique ID prefix.
+    func find(_ reference: String) throws -> ContainerRecord {
+        loadIfNeeded()
+        if let record = records[reference] { return record }
+        let name = reference.hasPrefix("/") ? String(reference.dropFirst()) : reference
+        if let record = records.values.first(where: { $0.name == name }) { return record }
+        let matches = records.keys.filter { $0.hasPrefix(reference) }
+        if !reference.isEmpty, matches.count == 1, let record = records[matches[0]] { return record }
+        throw ContainerError.noSuchContainer(reference)
+    }
+
+    public var counts: (running: Int, stopped: Int) {
+        loadIfNeeded()
+        let running = records.values.filter(\.state.Running).count
+        return (running, records.count - running)
+    }
+
+    /// How many containers use each image.
+    public func imageUseCounts() -> [String: Int] {
+        loadIfNeeded()
+        return records.values.reduce(into: [:]) { $0[$1.imageID, default: 0] += 1 }
+    }
+
+    /// For each image in use, one container using it.
+    public func imageUsers() -> [String: String] {
+        loadIfNeeded()
+        return records.values.reduce(into: [:]) { $0[$1.imageID] = $1.id }
+    }
+
+    // MARK: create
+
+    func create(name requested: String?, request: ContainerCreateRequest) async throws -> String {
+        loadIfNeeded()
+        let imageName = request.config.Image ?? ""
+        let imageID: String
+        do {
+            imageID = try await images.resolve(imageName)
+        } catch {
+            let shown = ImageReference(parsing: imageName)?.description ?? imageName
+            throw ImageStoreError.noSuchImage(shown)
+        }
+        let image = try await images.config(of: imageID)
+        let id = Self.randomID()
+        let name: String
+        if let requested, !requested.isEmpty {
+            name = requested.hasPrefix("/") ? String(requested.dropFirst()) : requested
+            guard Self.validName(name) else { throw ContainerError.invalidName(name) }
+            if let other = records.values.first(where: { $0.name == name }) {
+                throw ContainerError.nameInUse(name: name, id: other.id)
+            }
+        } else {
+            name = Self.generatedName(existing: Set(records.values.map(\.name)))
+        }
+        var config = request.config
+        let imageConfig = image.config ?? ContainerConfig()
+        let entrypoint = config.Entrypoint ?? imageConfig.Entrypoint ?? []
+        let cmd = config.Cmd ?? (config.Entrypoint == nil ? imageConfig.Cmd : nil) ?? []
+        let command = entrypoint + cmd
+        guard let path = command.first else {
+            throw APIError.invalidArgument("no command specified")
+        }
+        var env = imageConfig.Env ?? []
+        for entry in config.Env ?? [] {
+            let key = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            env.removeAll { $0 == key || $0.hasPrefix(key + "=") }
+            env.append(entry)
+        }
+        if !env.contains(where: { $0.hasPrefix("PATH=") }) {
+            env.insert("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", at: 0)
+        }
+        config.Env = env
+        if config.Hostname?.isEmpty ?? true { config.Hostname = String(id.prefix(12)) }
+        if config.WorkingDir?.isEmpty ?? true { config.WorkingDir = imageConfig.WorkingDir }
+        if config.User?.isEmpty ?? true { config.User = imageConfig.User }
+        config.Cmd = cmd
+        config.Entrypoint = config.Entrypoint ?? imageConfig.Entrypoint
+        let record = ContainerRecord(id: id, name: name, created: Timestamp.now(), imageID: imageID,
+                                     imageName: imageName, config: config, hostConfig: request.hostConfig, path: path,
+                                     args: Array(command.dropFirst()))
+        save(record)
+        return id
+    }
+
+    static func validName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.properties.isAlphabetic || ("0"..."9").contains(first)
+        else { return false }
+        return name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)
+        }
+    }
+
+    static func randomID() -> String {
+        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+
+    static func generatedName(existing: Set<String>) -> String {
+        let left = ["admiring", "brave", "calm", "eager", "focused", "gifted", "happy", "jolly", "keen", "loving",
+                    "nifty", "quirky", "serene", "tender", "vibrant", "zealous"]
+        let right = ["albattani", "babbage", "curie", "darwin", "euler", "fermat", "galileo", "hopper", "kepler",
+                     "lovelace", "noether", "pascal", "ritchie", "shannon", "turing", "wozniak"]
+        while true {
+            let name = "\(left.randomElement()!)_\(right.randomElement()!)"
+            if !existing.contains(name) { return name }
+        }
+    }
+}

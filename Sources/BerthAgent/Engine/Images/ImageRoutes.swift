@@ -1,0 +1,91 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#endif
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `docker import`, `images`, `image inspect`, `tag`, `rmi`.
+enum ImageRoutes {
+    static func register(on router: inout Router, context: EngineContext) {
+        let images = context.images
+        router.post("/images/create") { request in try await create(request, context: context) }
+        router.get("/images/json") { _ in
+            let counts = await context.containers.imageUseCounts()
+            return try .json(await images.summaries(containers: counts))
+        }
+        router.get("/images/{name}/json") { request in try .json(await images.inspect(try request.parameter("name"))) }
+        router.post("/images/{name}/tag") { request in
+            guard let repo = request.query["repo"], !repo.isEmpty else {
+                throw APIError.invalidArgument("repository name must have at least one component")
+            }
+            try await images.tag(source: try request.parameter("name"), repository: repo, tag: request.query["tag"])
+            return Response(status: .created)
+        }
+        router.delete("/images/{name}") { request in
+            let used = await context.containers.imageUsers()
+            return try .json(await images.remove(try request.parameter("name"), force: request.query.bool("force"),
+                                                 usedBy: used))
+        }
+    }
+
+    /// `POST /images/create`: `fromSrc=-` imports the body; `fromImage` (a pull) cannot work without a registry.
+    static func create(_ request: Request, context: EngineContext) async throws -> Response {
+        guard let source = request.query["fromSrc"] else {
+            let image = request.query["fromImage"] ?? ""
+            let tag = request.query["tag"].flatMap { $0.isEmpty ? nil : $0 } ?? "latest"
+            throw APIError.notFound("pull access denied for \(image):\(tag): no registry is reachable from this "
+                + "host; use docker import or docker load")
+        }
+        guard source == "-" else { throw APIError.notImplemented("import from a URL is not supported") }
+        var reference: ImageReference?
+        if let repo = request.query["repo"], !repo.isEmpty {
+            let tag = request.query["tag"].flatMap { $0.isEmpty ? nil : $0 }
+            let text = tag.map { repo + ":" + $0 } ?? repo
+            guard let parsed = ImageReference(parsing: text) else { throw ImageStoreError.invalidReference(text) }
+            reference = parsed
+        }
+        let tmp = context.configuration.dataRoot + "/tmp"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let tarPath = tmp + "/import-\(UUID().uuidString).tar"
+        let data = Data(request.body.readableBytesView)
+        try data.write(to: URL(fileURLWithPath: tarPath))
+        defer { try? FileManager.default.removeItem(atPath: tarPath) }
+        let changes = try ImportChanges.parse(request.query.values("changes"))
+        let id = try await context.images.importRootfs(tarPath: tarPath, reference: reference,
+                                                       comment: request.query["message"], changes: changes)
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        return Response(status: .ok, headers: headers, body: .buffer(ByteBuffer(string: "{\"status\":\"\(id)\"}\r\n")))
+    }
+}
+
+/// The `--change` instructions of `docker import` that berthd understands: CMD, ENTRYPOINT, ENV, WORKDIR, USER.
+enum ImportChanges {
+    static func parse(_ changes: [String]) throws -> ContainerConfig? {
+        guard !changes.isEmpty else { return nil }
+        var config = ContainerConfig()
+        for change in changes {
+            let trimmed = change.trimmingCharacters(in: .whitespaces)
+            let parts = trimmed.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw APIError.invalidArgument("invalid change: \(change)") }
+            let value = parts[1]
+            func list() -> [String] {
+                if let data = value.data(using: .utf8), let array = try? JSONDecoder().decode([String].self, from: data) {
+                    return array
+                }
+                return ["/bin/sh", "-c", value]
+            }
+            switch parts[0].uppercased() {
+            case "CMD": config.Cmd = list()
+            case "ENTRYPOINT": config.Entrypoint = list()
+            case "ENV": config.Env = (config.Env ?? []) + [value.replacingOccurrences(of: " ", with: "=", options: [],
+                                                                                      range: value.range(of: " "))]
+            case "WORKDIR": config.WorkingDir = value
+            case "USER": config.User = value
+            default: throw APIError.invalidArgument("unsupported change: \(parts[0])")
+            }
+        }
+        return config
+    }
+}

@@ -1,0 +1,229 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#endif
+import BerthRuntime
+import Foundation
+
+/// Images on disk: layers unpacked once per digest under `<dataRoot>/layers/<hex>/`, configs under
+/// `<dataRoot>/images/<hex>.json`, and the names in `<dataRoot>/images/repositories.json`, written atomically.
+public actor ImageStore {
+    let dataRoot: String
+    private var references: [String: String] = [:]
+    private var configs: [String: ImageConfig] = [:]
+    private var tagTimes: [String: String] = [:]
+
+    var layersDirectory: String { dataRoot + "/layers" }
+    var imagesDirectory: String { dataRoot + "/images" }
+    var indexPath: String { imagesDirectory + "/repositories.json" }
+
+    public init(dataRoot: String) {
+        self.dataRoot = dataRoot
+        let fm = FileManager.default
+        try? fm.createDirectory(atPath: dataRoot + "/layers", withIntermediateDirectories: true)
+        try? fm.createDirectory(atPath: dataRoot + "/images", withIntermediateDirectories: true)
+        if let data = fm.contents(atPath: dataRoot + "/images/repositories.json"),
+           let index = try? JSONDecoder().decode([String: String].self, from: data) {
+            references = index
+        }
+        for file in (try? fm.contentsOfDirectory(atPath: dataRoot + "/images")) ?? []
+        where file.hasSuffix(".json") && file != "repositories.json" {
+            guard let data = fm.contents(atPath: dataRoot + "/images/" + file),
+                  let config = try? JSONDecoder().decode(ImageConfig.self, from: data) else { continue }
+            configs["sha256:" + file.dropLast(5)] = config
+        }
+    }
+
+    /// How many images there are (for `/info`).
+    public var count: Int { configs.count }
+
+    // MARK: lookup
+
+    /// The ID of `name`: a reference (`bb`, `bb:1`) or an ID or its unique prefix.
+    public func resolve(_ name: String) throws -> String {
+        if let ref = ImageReference(parsing: name), let id = references[ref.description] { return id }
+        let hex = name.hasPrefix("sha256:") ? String(name.dropFirst(7)) : name
+        if !hex.isEmpty, hex.allSatisfy(\.isHexDigit) {
+            let matches = configs.keys.filter { $0.dropFirst(7).hasPrefix(hex) }
+            if matches.count == 1 { return matches[0] }
+        }
+        throw ImageStoreError.noSuchImage(name)
+    }
+
+    public func config(of id: String) throws -> ImageConfig {
+        guard let config = configs[id] else { throw ImageStoreError.noSuchImage(id) }
+        return config
+    }
+
+    /// The unpacked layer directories of an image, topmost first (overlayfs `lowerdir` order).
+    public func layerDirectories(of id: String) throws -> [String] {
+        try config(of: id).rootfs.diff_ids.reversed().map { layersDirectory + "/" + $0.dropFirst(7) }
+    }
+
+    public func tags(of id: String) -> [String] {
+        references.filter { $0.value == id }.map(\.key).sorted()
+    }
+
+    // MARK: import
+
+    /// `docker import`: a rootfs tar becomes a one-layer image, tagged `repo:tag` when given.
+    public func importRootfs(tarPath: String, reference: ImageReference?, comment: String?,
+                             changes: ContainerConfig?) async throws -> String {
+        let diffID = try await storeLayer(tarPath: tarPath)
+        let now = Timestamp.now()
+        let config = ImageConfig(
+            architecture: "amd64", os: "linux", created: now, comment: comment ?? "Imported from -",
+            config: changes,
+            rootfs: .init(type: "layers", diff_ids: [diffID]),
+            history: [.init(created: now, created_by: nil, comment: comment ?? "Imported from -")])
+        let id = try save(config)
+        if let reference { try setReference(reference, to: id) }
+        return id
+    }
+
+    /// Unpacks a layer tar once per digest; returns its `sha256:` diff ID.
+    func storeLayer(tarPath: String) async throws -> String {
+        let diffID = try await Blocking.run { try Digest.sha256(file: tarPath) }
+        let hex = String(diffID.dropFirst(7))
+        let target = layersDirectory + "/" + hex
+        let fm = FileManager.default
+        if fm.fileExists(atPath: target) { return diffID }
+        let partial = target + ".partial"
+        try? fm.removeItem(atPath: partial)
+        try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        let size = (try? fm.attributesOfItem(atPath: tarPath)[.size] as? Int) ?? 0
+        try await Blocking.run {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+            if !FileManager.default.isExecutableFile(atPath: "/usr/bin/tar") {
+                p.executableURL = URL(fileURLWithPath: "/bin/tar")
+            }
+            p.arguments = ["-x", "--numeric-owner", "-p", "-f", tarPath, "-C", partial]
+            let err = Pipe()
+            p.standardError = err
+            try p.run()
+            let message = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else {
+                throw ImageStoreError.unpackFailed(String(decoding: message, as: UTF8.self))
+            }
+        }
+        try "{\"size\":\(size)}\n".write(toFile: target + ".json", atomically: true, encoding: .utf8)
+        try fm.moveItem(atPath: partial, toPath: target)
+        return diffID
+    }
+
+    func layerSize(_ diffID: String) -> Int {
+        struct Info: Decodable { var size: Int }
+        let path = layersDirectory + "/" + diffID.dropFirst(7) + ".json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let info = try? JSONDecoder().decode(Info.self, from: data) else { return 0 }
+        return info.size
+    }
+
+    private func save(_ config: ImageConfig) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(config)
+        let id = Digest.sha256(data)
+        try data.write(to: URL(fileURLWithPath: imagesDirectory + "/" + id.dropFirst(7) + ".json"), options: .atomic)
+        configs[id] = config
+        return id
+    }
+
+    private func writeIndex() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(references).write(to: URL(fileURLWithPath: indexPath), options: .atomic)
+    }
+
+    // MARK: names
+
+    public func setReference(_ reference: ImageReference, to id: String) throws {
+        references[reference.description] = id
+        tagTimes[reference.description] = Timestamp.now()
+        try writeIndex()
+    }
+
+    /// `docker tag`.
+    public func tag(source: String, repository: String, tag: String?) throws {
+        let id = try resolve(source)
+        let text = repository + ((tag?.isEmpty ?? true) ? "" : ":" + tag!)
+        guard let reference = ImageReference(parsing: text) else { throw ImageStoreError.invalidReference(text) }
+        try setReference(reference, to: id)
+    }
+
+    /// `docker rmi`: untags a reference, and deletes the image once no name and no container refers to it.
+    public func remove(_ name: String, force: Bool, usedBy: [String: String]) throws -> [ImageDeleteItem] {
+        let id = try resolve(name)
+        var items: [ImageDeleteItem] = []
+        let names = tags(of: id)
+        if let ref = ImageReference(parsing: name), references[ref.description] == id, names.count > 1 {
+            references.removeValue(forKey: ref.description)
+            try writeIndex()
+            return [ImageDeleteItem(Untagged: ref.description)]
+        }
+        if let container = usedBy[id], !force {
+            throw ImageStoreError.inUse(reference: name, container: container, image: id)
+        }
+        for reference in names {
+            references.removeValue(forKey: reference)
+            items.append(ImageDeleteItem(Untagged: reference))
+        }
+        try writeIndex()
+        if usedBy[id] == nil {
+            try? FileManager.default.removeItem(atPath: imagesDirectory + "/" + id.dropFirst(7) + ".json")
+            let layers = configs[id]?.rootfs.diff_ids ?? []
+            configs.removeValue(forKey: id)
+            let stillUsed = Set(configs.values.flatMap(\.rootfs.diff_ids))
+            for layer in layers where !stillUsed.contains(layer) {
+                try? FileManager.default.removeItem(atPath: layersDirectory + "/" + layer.dropFirst(7))
+                try? FileManager.default.removeItem(atPath: layersDirectory + "/" + layer.dropFirst(7) + ".json")
+            }
+            items.append(ImageDeleteItem(Deleted: id))
+        }
+        return items
+    }
+
+    // MARK: views
+
+    public func summaries(containers: [String: Int]) -> [ImageSummary] {
+        configs.map { id, config in
+            ImageSummary(Id: id, ParentId: "", RepoTags: tags(of: id), RepoDigests: [],
+                         Created: RFC3339Seconds.parse(config.created), Size: size(of: config), SharedSize: -1,
+                         Labels: config.config?.Labels ?? [:], Containers: containers[id] ?? 0)
+        }.sorted { $0.Created > $1.Created }
+    }
+
+    public func inspect(_ name: String) throws -> ImageInspect {
+        let id = try resolve(name)
+        let config = try config(of: id)
+        return ImageInspect(
+            Id: id, RepoTags: tags(of: id), RepoDigests: [], Parent: "", Comment: config.comment ?? "",
+            Created: config.created, DockerVersion: "", Author: "", Config: config.config,
+            Architecture: config.architecture, Os: config.os, Size: size(of: config),
+            GraphDriver: .init(Name: "overlay2", Data: [
+                "LowerDir": (try? layerDirectories(of: id).joined(separator: ":")) ?? "",
+            ]),
+            RootFS: .init(Type: "layers", Layers: config.rootfs.diff_ids))
+    }
+
+    private func size(of config: ImageConfig) -> Int {
+        config.rootfs.diff_ids.reduce(0) { $0 + layerSize($1) }
+    }
+}
+
+/// Seconds since the epoch of an RFC 3339 time (`2026-11-27T06:35:13.123Z`); 0 when unparsable.
+enum RFC3339Seconds {
+    static func parse(_ text: String) -> Int {
+        let digits = text.split(whereSeparator: { !$0.isNumber }).prefix(6).compactMap { Int($0) }
+        guard digits.count == 6 else { return 0 }
+        var parts = tm()
+        parts.tm_year = Int32(digits[0] - 1900)
+        parts.tm_mon = Int32(digits[1] - 1)
+        parts.tm_mday = Int32(digits[2])
+        parts.tm_hour = Int32(digits[3])
+        parts.tm_min = Int32(digits[4])
+        parts.tm_sec = Int32(digits[5])
+        return Int(timegm(&parts))
+    }
+}

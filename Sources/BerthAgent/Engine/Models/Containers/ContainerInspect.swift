@@ -1,0 +1,30 @@
+/// `GET /containers/{id}/json`.
+public struct ContainerInspect: Codable, Sendable {
+    public struct GraphDriver: Codable, Sendable {
+        public var Name: String
+        public var Data: [String: String]
+    }
+    public struct NetworkSettings: Codable, Sendable {
+        public var Networks: [String: String]
+        public var IPAddress: String
+        public var Ports: [String: String]
+    }
+
+    public var Id: String
+    public var Created: String
+    public var Path: String
+    public var Args: [String]
+    public var State: ContainerState
+    public var Image: String
+    public var Name: String
+    public var RestartCount: Int
+    public var Driver: String
+    public var Platform: String
+    public var LogPath: String
+    public var HostnamePath: String
+    public var Config: ContainerConfig
+    public var HostConfig: HostConfig
+    public var GraphDriver: GraphDriver
+    public var Mounts: [String]
+    public var NetworkSettings: NetworkSettings
+}

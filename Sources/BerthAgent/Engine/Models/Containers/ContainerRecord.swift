@@ -1,0 +1,32 @@
+/// A container as berthd stores it in `<dataRoot>/containers/<id>/container.json`.
+public struct ContainerRecord: Codable, Sendable, Equatable {
+    public var version: Int = 1
+    public var id: String
+    /// Without the leading slash.
+    public var name: String
+    public var created: String
+    /// `sha256:...`
+    public var imageID: String
+    /// What the user asked for (`bb`), shown by `docker ps`.
+    public var imageName: String
+    public var config: ContainerConfig
+    public var hostConfig: HostConfig
+    /// The command line, entrypoint and command resolved against the image.
+    public var path: String
+    public var args: [String]
+    public var state: ContainerState
+
+    public init(id: String, name: String, created: String, imageID: String, imageName: String,
+                config: ContainerConfig, hostConfig: HostConfig, path: String, args: [String]) {
+        self.id = id
+        self.name = name
+        self.created = created
+        self.imageID = imageID
+        self.imageName = imageName
+        self.config = config
+        self.hostConfig = hostConfig
+        self.path = path
+        self.args = args
+        self.state = ContainerState()
+    }
+}

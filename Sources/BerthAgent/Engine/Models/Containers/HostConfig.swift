@@ -1,0 +1,15 @@
+/// The part of docker's `HostConfig` berthd honours; other keys are ignored.
+public struct HostConfig: Codable, Sendable, Equatable {
+    public struct RestartPolicy: Codable, Sendable, Equatable {
+        public var Name: String?
+        public var MaximumRetryCount: Int?
+    }
+
+    public var AutoRemove: Bool?
+    public var Memory: Int64?
+    public var PidsLimit: Int64?
+    public var NetworkMode: String?
+    public var RestartPolicy: RestartPolicy?
+
+    public init() {}
+}

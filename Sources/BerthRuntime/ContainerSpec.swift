@@ -1,0 +1,21 @@
+/// Everything the supervisor needs to start a container; written as `spec.json` in the container's directory.
+public struct ContainerSpec: Codable, Sendable, Equatable {
+    public var id: String
+    public var hostname: String
+    /// Image layer directories, topmost first (overlayfs `lowerdir` order).
+    public var lowerDirs: [String]
+    public var process: ProcessSpec
+    /// cgroup v1 limits; nil or 0 means none.
+    public var memoryLimit: Int64?
+    public var pidsLimit: Int64?
+
+    public init(id: String, hostname: String, lowerDirs: [String], process: ProcessSpec, memoryLimit: Int64? = nil,
+                pidsLimit: Int64? = nil) {
+        self.id = id
+        self.hostname = hostname
+        self.lowerDirs = lowerDirs
+        self.process = process
+        self.memoryLimit = memoryLimit
+        self.pidsLimit = pidsLimit
+    }
+}
