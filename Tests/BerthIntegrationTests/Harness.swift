@@ -60,8 +60,8 @@ struct Harness {
     @discardableResult
     static func sh(_ script: String) -> Output { run(["sh", "-c", script]) }
 
-    /// The docker CLI pointed at a machine through `berth env`.
-    func docker(_ machine: String, _ args: [String]) -> Output {
+    /// The environment `eval $(berth env MACHINE)` would give.
+    func dockerEnvironment(_ machine: String) -> [String: String] {
         let envOut = berth(["env", machine]).stdout
         var e = Harness.env
         for line in envOut.split(separator: "\n") where line.hasPrefix("export ") {
@@ -69,7 +69,12 @@ struct Harness {
             guard let eq = kv.firstIndex(of: "=") else { continue }
             e[String(kv[..<eq])] = String(kv[kv.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
-        return Harness.run(["docker"] + args, env: e)
+        return e
+    }
+
+    /// The docker CLI pointed at a machine through `berth env`.
+    func docker(_ machine: String, _ args: [String]) -> Output {
+        Harness.run(["docker"] + args, env: dockerEnvironment(machine))
     }
 
     func cleanup(_ machines: [String]) {

@@ -37,6 +37,11 @@ struct LabDriverTests {
         #expect(v.status == 0, "docker version: \(v.stderr)")
         let info = h.docker("it1", ["info", "--format", "{{.Name}}"])
         #expect(info.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "it1", "docker info: \(info.stderr)")
+        var pyEnv = h.dockerEnvironment("it1")
+        pyEnv["REQUESTS_CA_BUNDLE"] = nil
+        pyEnv["CURL_CA_BUNDLE"] = nil
+        let py = Harness.run(["python3", "-c", "import docker; print(docker.from_env().version()['Version'])"], env: pyEnv)
+        #expect(py.status == 0 && !py.stdout.isEmpty, "docker-py: \(py.stderr.suffix(300))")
         let ip = h.berth(["ip", "it1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let curl = Harness.run(["curl", "-sk", "--max-time", "5", "https://\(ip):2376/_ping"])
         #expect(curl.status != 0, "agent answered without a client certificate")

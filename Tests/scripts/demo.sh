@@ -41,7 +41,8 @@ run "$BERTH" env lab1
 eval "$("$BERTH" env lab1)"
 run docker version
 run docker info --format '{{.Name}} {{.ServerVersion}} {{.OperatingSystem}} {{.Driver}}'
-run python3 -c 'import docker; v = docker.from_env().version(); print("docker-py:", v["Version"], "API", v["ApiVersion"])'
+# requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE (set system-wide on some machines) override docker-py's CA file.
+run env -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE python3 -c 'import docker; v = docker.from_env().version(); print("docker-py:", v["Version"], "API", v["ApiVersion"])'
 run "$BERTH" ls --filter state=Running --format '{{.Name}} {{.Active}} {{.URL}}'
 
 step "Without a client certificate the agent refuses the connection"
