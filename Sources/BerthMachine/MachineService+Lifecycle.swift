@@ -91,6 +91,7 @@ extension MachineService {
     /// installs it and restarts the agent.
     public func regenerateCertificates(_ name: String, clientCerts: Bool, say: (String) -> Void) throws {
         let record = try load(name)
+        try requireRunning(record)
         say("Regenerating TLS certificates")
         if clientCerts { try certificates.ensureStoreCertificates(renew: true) }
         let server = try certificates.issueMachineCertificates(
@@ -108,6 +109,7 @@ extension MachineService {
     public func upgrade(_ name: String, say: (String) -> Void, progress: ((Int64, Int64) -> Void)? = nil) throws {
         var record = try load(name)
         guard let agentBinary else { throw BerthError.notFound("agent binary not found; run `make agent` or set BERTH_AGENT") }
+        try requireRunning(record)
         let shell = try connect(record)
         defer { shell.close() }
         let prov = provisioner(record, shell: shell)
@@ -134,6 +136,13 @@ extension MachineService {
             try prov.host.root("if [ -f \(backup) ]; then mv -f \(backup) \(layout.binary); fi")
             try prov.control("restart")
             throw BerthError.failed("\(name): upgrade failed, previous agent restored: \(error)")
+        }
+    }
+
+    /// Fails fast, naming the machine, when the driver knows the host is down (no SSH timeout to wait out).
+    func requireRunning(_ record: MachineRecord) throws {
+        if try driver(record).state() != .running {
+            throw BerthError.failed("\(record.name): host is not running (berth start \(record.name))")
         }
     }
 
