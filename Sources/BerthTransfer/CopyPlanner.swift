@@ -66,7 +66,8 @@ public enum CopyPlanner {
         if let name = CopyNaming.baseName(source.path) { return name }
         let resolved = try source.side.realPath(source.path)
         guard let name = CopyNaming.baseName(resolved) else {
-            throw TransferError(source.display, .other("cannot name a copy of the root directory; give a destination name"))
+            throw TransferError(source.display,
+                                .other("cannot name a copy of the root directory; give a destination name"))
         }
         return name
     }

@@ -86,7 +86,8 @@ struct LibCrypto {
     typealias MessageDigest = @convention(c) () -> OpaquePointer?
     typealias DigestInit = @convention(c) (OpaquePointer?, OpaquePointer?, OpaquePointer?) -> Int32
     typealias DigestUpdate = @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int) -> Int32
-    typealias DigestFinal = @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?) -> Int32
+    typealias DigestFinal = @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt8>?,
+                                            UnsafeMutablePointer<UInt32>?) -> Int32
     typealias FreeContext = @convention(c) (OpaquePointer?) -> Void
 
     let newContext: NewContext

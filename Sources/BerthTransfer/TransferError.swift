@@ -36,7 +36,8 @@ public struct TransferError: Error, Equatable, CustomStringConvertible {
         case .readOnly: return "read-only file system"
         case .notRegularFile: return "not a regular file, directory or symbolic link"
         case .checksumMismatch(let e, let a):
-            return "checksum mismatch after copy (source sha256 \(e.prefix(12))…, copy \(a.prefix(12))…); nothing replaced"
+            return "checksum mismatch after copy (source sha256 \(e.prefix(12))…, copy \(a.prefix(12))…); "
+                + "nothing replaced"
         case .interrupted: return "interrupted; nothing replaced"
         case .other(let s): return s
         }

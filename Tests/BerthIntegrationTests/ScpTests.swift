@@ -23,11 +23,8 @@ struct ScpTests {
             try? FileManager.default.removeItem(atPath: work)
         }
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        // One at a time: two creates racing to set up a new lab switch can both try to give it its address.
-        for host in hosts {
-            let c = h.berth(["create", "-d", "lab", "--lab-network", net, "--lab-subnet", subnet, host])
-            try #require(c.status == 0, "create \(host) failed: \(c.stderr)\(c.stdout)")
-        }
+        let c = h.berth(["create", "-d", "lab", "--lab-network", net, "--lab-subnet", subnet] + hosts)
+        try #require(c.status == 0, "create failed: \(c.stderr)\(c.stdout)")
         for d in ["local", "back", "sc1", "sc2"] { Harness.sh("mkdir -p \(work)/\(d)") }
 
         try timed("trees and files") { try treesAndFiles(h, work) }

@@ -8,11 +8,18 @@ import Foundation
 struct LabHostFiles {
     let driver: LabDriver
 
-    /// Paths inside the host that get a private copy, and whether each is a file.
+    /// Paths inside the host that get a private copy, and whether each is a file. Files are bound only where
+    /// this machine has them: /etc/hostname, and root's .bashrc (this machine's, which bash reads for every SSH
+    /// command, would otherwise run in every lab host; the lab's copy starts empty).
     static let privatePaths: [(target: String, isFile: Bool)] = [
         ("/usr/local/bin", false), ("/etc/berth", false), ("/var/lib/berth", false),
-        ("/etc/systemd/system", false), ("/etc/hostname", true),
+        ("/etc/systemd/system", false), ("/etc/hostname", true), ("/root/.bashrc", true),
     ]
+
+    /// What a private file starts as.
+    func initialContent(_ target: String) -> String {
+        target == "/etc/hostname" ? "\(driver.context.machineName)\n" : ""
+    }
 
     struct Bind: Encodable {
         var source: String
@@ -37,7 +44,7 @@ struct LabHostFiles {
             let src = dir + "/root" + target
             if isFile {
                 try FileOps.makeDirectory((src as NSString).deletingLastPathComponent)
-                if !fm.fileExists(atPath: src) { try FileOps.writeAtomically(Data("\(driver.context.machineName)\n".utf8), to: src) }
+                if !fm.fileExists(atPath: src) { try FileOps.writeAtomically(Data(initialContent(target).utf8), to: src) }
             } else {
                 try FileOps.makeDirectory(src)
             }

@@ -49,7 +49,8 @@ struct Scp: ParsableCommand {
 
             let copier = Copier(options: CopyOptions(recursive: recursive, delta: delta),
                                 cancellation: cancellation, temporaries: temporaries)
-            let label = locations.count == 2 ? CopyNaming.lastComponent(locations[0].path) : "\(locations.count - 1) sources"
+            let label = locations.count == 2
+                ? CopyNaming.lastComponent(locations[0].path) : "\(locations.count - 1) sources"
             let bar = ProgressBar(label: label, quiet: quiet || isatty(1) != 1)
             copier.onProgress = { sent, total in bar.update(sent: sent, total: total) }
             if verbose { copier.onEvent = { say(Self.line($0)) } }
@@ -119,7 +120,8 @@ final class ScpSides {
             var connected: [Key: SSHSession] = [:]
             for (key, r) in zip(keys, results) { connected[key] = try r.get() }
             for (key, session) in connected where key.role != .checksum {
-                let checksum = key.role == .destination ? connected[Key(role: .checksum, machine: key.machine, user: key.user)] : nil
+                let checksumKey = Key(role: .checksum, machine: key.machine, user: key.user)
+                let checksum = key.role == .destination ? connected[checksumKey] : nil
                 let side = SFTPSide(session: session, label: key.machine, checksumSession: checksum)
                 remotes.append(side)
                 sides[key] = side

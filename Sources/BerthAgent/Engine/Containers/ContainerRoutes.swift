@@ -23,7 +23,17 @@ enum ContainerRoutes {
         }
         router.post("/containers/{id}/wait") { request in
             let condition = try WaitCondition(query: request.query["condition"])
-            return try .json(await store.wait(try request.parameter("id"), condition: condition))
+            let record = try await store.find(try request.parameter("id"))
+            // The client reads the headers before it starts the container: send them now, the body at exit.
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json")
+            return Response(headers: headers, body: .stream { writer in
+                let result = try await store.wait(record.id, condition: condition)
+                let encoder = JSONEncoder()
+                var data = try encoder.encode(result)
+                data.append(UInt8(ascii: "\n"))
+                try await writer.write(writer.allocator.buffer(bytes: data))
+            })
         }
         router.post("/containers/{id}/kill") { request in
             let signal = try Signals.parse(request.query["signal"].flatMap { $0.isEmpty ? nil : $0 } ?? "KILL")
