@@ -10,7 +10,8 @@ public struct ContainerPaths: Sendable, Equatable {
     /// The container layer (overlayfs upperdir) and its work directory.
     public var upper: String { directory + "/diff" }
     public var work: String { directory + "/work" }
-    public var socket: String { directory + "/shim.sock" }
+    /// Kept short: unix socket paths are limited to ~100 bytes.
+    public var socket: String { directory + "/sock" }
     public var log: String { directory + "/container-json.log" }
     public var exitStatus: String { directory + "/exit.json" }
     public var shimPid: String { directory + "/shim.pid" }
