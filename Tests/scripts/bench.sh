@@ -8,7 +8,10 @@ SUBNET=10.213.91.0/24
 hosts=(b1 b2 b3)
 N=${BENCH_ROUNDS:-20}
 
-cleanup() { "$BERTH" rm -f "${hosts[@]}" b0 >/dev/null 2>&1 || true; rm -rf "$BERTH_STORAGE_PATH"; }
+# Sections register their own clean-up with on_exit; all of it runs, newest first, before the hosts go.
+exit_hooks=()
+on_exit() { exit_hooks=("$*" "${exit_hooks[@]}"); }
+cleanup() { for h in "${exit_hooks[@]}"; do eval "$h" >/dev/null 2>&1 || true; done; "$BERTH" rm -f "${hosts[@]}" b0 >/dev/null 2>&1 || true; rm -rf "$BERTH_STORAGE_PATH"; }
 trap cleanup EXIT
 cleanup
 
@@ -51,36 +54,9 @@ rss=$("$BERTH" ssh b1 "awk '/VmRSS/ {print \$2}' /proc/$pid/status")
 size=$(stat -c %s "${BERTH_AGENT:-.build/agent/berthd}")
 echo "berthd binary: $((size / 1024 / 1024)) MiB ($size bytes); idle RSS: $((rss / 1024)) MiB (${rss} KiB)"
 
-echo "== scp: the same 256 MiB file, berth scp vs OpenSSH scp / scp -3, same hosts and keys (best of ${SCP_ROUNDS:-3})"
-R=${SCP_ROUNDS:-3}
-scpdir=$(mktemp -d /tmp/berth-bench-scp.XXXXXX)
-trap 'rm -rf "$scpdir"; "$BERTH" ssh b1 "rm -f /tmp/bench-scp-*" >/dev/null 2>&1 || true; cleanup' EXIT
-head -c 256M /dev/urandom > "$scpdir/f256"
-bytes=$(stat -c %s "$scpdir/f256")
-ip2=$("$BERTH" ip b2)
-key2=$BERTH_STORAGE_PATH/machines/b2/id_ed25519
-kh2=$BERTH_STORAGE_PATH/machines/b2/known_hosts
-ossh=(-o IdentitiesOnly=yes -o StrictHostKeyChecking=yes)
-mbs() { python3 -c "import sys; b,ms=int(sys.argv[1]),int(sys.argv[2]); print(f'{b/1e6/(ms/1e3):.0f}' if ms else 'n/a')" "$1" "$2"; }
-# best (shortest) of R runs of a command, in ms
-best() {
-  local b=0 t0 t1 d
-  for _ in $(seq "$R"); do
-    t0=$(now); "$@" >/dev/null || { echo "failed: $*" >&2; return 1; }; t1=$(now)
-    d=$(ms "$t0" "$t1"); if [ "$b" -eq 0 ] || [ "$d" -lt "$b" ]; then b=$d; fi
-  done
-  echo "$b"
-}
-row "what (MB/s)" "berth" "openssh" "ratio"
-b=$(best "$BERTH" scp -q "$scpdir/f256" b1:/tmp/bench-scp-b)
-o=$(best scp -q -i "$key" -o UserKnownHostsFile="$kh" "${ossh[@]}" "$scpdir/f256" root@"$ip":/tmp/bench-scp-o)
-row "scp 256 MiB local -> host (vs scp)" "$(mbs "$bytes" "$b")" "$(mbs "$bytes" "$o")" "$(ratio "$o" "$b")"
-b=$(best "$BERTH" scp -q b1:/tmp/bench-scp-b b2:/tmp/bench-scp-bh)
-o=$(best scp -3 -q -i "$key" -i "$key2" -o UserKnownHostsFile="$kh $kh2" "${ossh[@]}" \
-    root@"$ip":/tmp/bench-scp-o root@"$ip2":/tmp/bench-scp-oh)
-row "scp 256 MiB host -> host (vs scp -3)" "$(mbs "$bytes" "$b")" "$(mbs "$bytes" "$o")" "$(ratio "$o" "$b")"
-b=$(best "$BERTH" scp -q b1:/tmp/bench-scp-b "$scpdir/back-b")
-o=$(best scp -q -i "$key" -o UserKnownHostsFile="$kh" "${ossh[@]}" root@"$ip":/tmp/bench-scp-o "$scpdir/back-o")
-row "scp 256 MiB host -> local (vs scp)" "$(mbs "$bytes" "$b")" "$(mbs "$bytes" "$o")" "$(ratio "$o" "$b")"
-cmp -s "$scpdir/f256" "$scpdir/back-b" || { echo "berth scp: round trip differs" >&2; exit 1; }
-echo "(ratio = berth throughput / OpenSSH throughput; berth also verifies every file's SHA-256 before renaming it into place)"
+
+# Sections, in order: each is sourced with the helpers above, hosts b1..b3 (and b0) up, docker pointed at b1.
+for section in "$(dirname "$0")"/bench.d/*.sh; do
+  # shellcheck source=/dev/null
+  source "$section"
+done

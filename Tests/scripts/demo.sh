@@ -9,8 +9,12 @@ hosts=(lab1 lab2 lab3)
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# Sections register their own clean-up with on_exit; all of it runs, newest first, before the hosts go.
+exit_hooks=()
+on_exit() { exit_hooks=("$*" "${exit_hooks[@]}"); }
 cleanup() {
   step "Cleaning up"
+  for h in "${exit_hooks[@]}"; do eval "$h" >/dev/null 2>&1 || true; done
   "$BERTH" rm -f "${hosts[@]}" >/dev/null 2>&1 || true
   rm -rf "$BERTH_STORAGE_PATH"
   echo "removed the demo hosts and store"
@@ -54,3 +58,10 @@ run "$BERTH" stop lab3
 run "$BERTH" ls --filter name=lab3
 run "$BERTH" start lab3
 run "$BERTH" status lab3
+
+# Sections, in order, each sourced with the helpers above, lab1..lab3 up and docker pointed at lab1.
+for section in "$(dirname "$0")"/demo.d/*.sh; do
+  eval "$("$BERTH" env lab1)"
+  # shellcheck source=/dev/null
+  source "$section"
+done

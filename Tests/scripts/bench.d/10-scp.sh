@@ -1,0 +1,34 @@
+# bench section: scp, berth vs OpenSSH (issue 4). Sourced by bench.sh.
+echo "== scp: the same 256 MiB file, berth scp vs OpenSSH scp / scp -3, same hosts and keys (best of ${SCP_ROUNDS:-3})"
+R=${SCP_ROUNDS:-3}
+scpdir=$(mktemp -d /tmp/berth-bench-scp.XXXXXX)
+on_exit 'rm -rf "$scpdir"' 
+head -c 256M /dev/urandom > "$scpdir/f256"
+bytes=$(stat -c %s "$scpdir/f256")
+ip2=$("$BERTH" ip b2)
+key2=$BERTH_STORAGE_PATH/machines/b2/id_ed25519
+kh2=$BERTH_STORAGE_PATH/machines/b2/known_hosts
+ossh=(-o IdentitiesOnly=yes -o StrictHostKeyChecking=yes)
+mbs() { python3 -c "import sys; b,ms=int(sys.argv[1]),int(sys.argv[2]); print(f'{b/1e6/(ms/1e3):.0f}' if ms else 'n/a')" "$1" "$2"; }
+# best (shortest) of R runs of a command, in ms
+best() {
+  local b=0 t0 t1 d
+  for _ in $(seq "$R"); do
+    t0=$(now); "$@" >/dev/null || { echo "failed: $*" >&2; return 1; }; t1=$(now)
+    d=$(ms "$t0" "$t1"); if [ "$b" -eq 0 ] || [ "$d" -lt "$b" ]; then b=$d; fi
+  done
+  echo "$b"
+}
+row "what (MB/s)" "berth" "openssh" "ratio"
+b=$(best "$BERTH" scp -q "$scpdir/f256" b1:/tmp/bench-scp-b)
+o=$(best scp -q -i "$key" -o UserKnownHostsFile="$kh" "${ossh[@]}" "$scpdir/f256" root@"$ip":/tmp/bench-scp-o)
+row "scp 256 MiB local -> host (vs scp)" "$(mbs "$bytes" "$b")" "$(mbs "$bytes" "$o")" "$(ratio "$o" "$b")"
+b=$(best "$BERTH" scp -q b1:/tmp/bench-scp-b b2:/tmp/bench-scp-bh)
+o=$(best scp -3 -q -i "$key" -i "$key2" -o UserKnownHostsFile="$kh $kh2" "${ossh[@]}" \
+    root@"$ip":/tmp/bench-scp-o root@"$ip2":/tmp/bench-scp-oh)
+row "scp 256 MiB host -> host (vs scp -3)" "$(mbs "$bytes" "$b")" "$(mbs "$bytes" "$o")" "$(ratio "$o" "$b")"
+b=$(best "$BERTH" scp -q b1:/tmp/bench-scp-b "$scpdir/back-b")
+o=$(best scp -q -i "$key" -o UserKnownHostsFile="$kh" "${ossh[@]}" root@"$ip":/tmp/bench-scp-o "$scpdir/back-o")
+row "scp 256 MiB host -> local (vs scp)" "$(mbs "$bytes" "$b")" "$(mbs "$bytes" "$o")" "$(ratio "$o" "$b")"
+cmp -s "$scpdir/f256" "$scpdir/back-b" || { echo "berth scp: round trip differs" >&2; exit 1; }
+echo "(ratio = berth throughput / OpenSSH throughput; berth also verifies every file's SHA-256 before renaming it into place)"

@@ -1,0 +1,12 @@
+# demo section: berth scp (issue 4), local to host and straight from host to host.
+step "Copy files: local -> lab1, then lab1 -> lab2 without touching the local disk"
+scpdemo=$(mktemp -d /tmp/berth-demo-scp.XXXXXX)
+on_exit 'rm -rf "$scpdemo"'
+mkdir -p "$scpdemo/site/img"
+echo "hello from berth" > "$scpdemo/site/index.html"
+head -c 1M /dev/urandom > "$scpdemo/site/img/noise.bin"
+ln -s index.html "$scpdemo/site/home.html"
+run "$BERTH" scp -r "$scpdemo/site" lab1:/tmp/
+run "$BERTH" scp -r lab1:/tmp/site lab2:/tmp/
+run "$BERTH" ssh lab2 "ls -l /tmp/site; sha256sum /tmp/site/img/noise.bin"
+sha256sum "$scpdemo/site/img/noise.bin"
