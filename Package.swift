@@ -57,9 +57,12 @@ let package = Package(
         ], swiftSettings: swift5),
 
         // I/O modules
-        .target(name: "BerthSSH", dependencies: ["CSSH2", "BerthCore"], swiftSettings: swift5),
+        .target(name: "BerthSSH", dependencies: ["CSSH2", "BerthCore", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swift5),
         .target(name: "BerthHTTP", dependencies: ["CCurl", "BerthCore"], swiftSettings: swift5),
-        .target(name: "BerthTransfer", dependencies: ["BerthSSH", "BerthCore"], swiftSettings: swift5),
+        .target(name: "BerthTransfer", dependencies: ["BerthSSH", "BerthCore",
+                                                     .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swift5),
         .target(name: "BerthLinux", dependencies: ["CShim", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthRuntime", dependencies: ["CRuntimeShim", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swift5),
