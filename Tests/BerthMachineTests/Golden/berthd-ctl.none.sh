@@ -11,7 +11,8 @@ start() {
   mkdir -p "$run" && chmod 700 "$run"
   setsid /usr/local/bin/berthd-launcher </dev/null >>/var/lib/berth/berthd.log 2>&1 &
   i=0
-  while [ -z "$(launcher_pid)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+  # Up to 30 s: on a loaded host the launcher can take a while to write its pid.
+  while [ -z "$(launcher_pid)" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
   [ -n "$(launcher_pid)" ] || { echo "berthd-launcher did not start; see /var/lib/berth/berthd.log" >&2; exit 1; }
 }
 stop() {
