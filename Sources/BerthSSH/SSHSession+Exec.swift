@@ -102,13 +102,18 @@ extension SSHSession {
     @discardableResult
     func waitForChannelTraffic(outbound: Bool, extra: [pollfd]) throws -> [pollfd] {
         let raw = try requireOpen()
+        let blockedOut = outbound || libssh2_session_block_directions(raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0
         var nextKeepalive: Int32 = 0
-        let rc = libssh2_keepalive_send(raw, &nextKeepalive)
-        if rc < 0 && rc != LIBSSH2_ERROR_EAGAIN { throw failure(rc, operation: "keepalive") }
-        var events = Int16(POLLIN)
-        if outbound || libssh2_session_block_directions(raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 {
-            events |= Int16(POLLOUT)
+        // Not while a packet is half sent: libssh2 refuses a new one then (LIBSSH2_ERROR_BAD_USE), and the
+        // traffic under way keeps the connection alive anyway.
+        if !blockedOut {
+            let rc = libssh2_keepalive_send(raw, &nextKeepalive)
+            if rc < 0 && rc != LIBSSH2_ERROR_EAGAIN && rc != LIBSSH2_ERROR_BAD_USE {
+                throw failure(rc, operation: "keepalive")
+            }
         }
+        var events = Int16(POLLIN)
+        if blockedOut { events |= Int16(POLLOUT) }
         var fds = [pollfd(fd: socket, events: events, revents: 0)] + extra
         let timeout: Int32 = nextKeepalive > 0 ? nextKeepalive * 1000 : -1
         while true {

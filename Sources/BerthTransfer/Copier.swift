@@ -219,7 +219,7 @@ public final class Copier {
         }
         temporaries.add(dst, tmp)
         var open = true
-        let follower = e.info.size >= followMinimumSize
+        let follower = e.info.size >= followMinimumSize && !out.hashesWhileWriting
             ? ChecksumFollower(side: dst, path: tmp, size: e.info.size) : nil
         do {
             summary.staleRemoved += sweep(CopyNaming.parent(e.destination), ownTemporary: tmp, on: dst)
@@ -234,7 +234,7 @@ public final class Copier {
                     "changed size while being copied (\(e.info.size) bytes when the copy started, \(written) read)"))
             }
             return PendingFile(entry: e, temporary: tmp, hash: hash, written: written, mode: finalMode, started: started,
-                               followed: follower?.wait())
+                               followed: follower?.wait() ?? out.writtenHash)
         } catch {
             if open { try? out.close() }
             let explained = explain(error, temporary: tmp, shown: shown, on: dst, checkSpace: true)

@@ -57,6 +57,16 @@ public protocol WritableFile: AnyObject {
     /// `fill` copies up to `buffer.count` bytes into `buffer` and returns how many.
     func write(from fill: (UnsafeMutableRawBufferPointer) throws -> Int, progress: (Int64) -> Void) throws -> Int64
     func close() throws
+    /// True when the destination hashes the file itself as part of writing it (see `writtenHash`), so the copier
+    /// needs no separate check of it.
+    var hashesWhileWriting: Bool { get }
+    /// After `close()`: the lower-case hex SHA-256 of the file as the destination stored it, when it could tell.
+    var writtenHash: String? { get }
+}
+
+extension WritableFile {
+    public var hashesWhileWriting: Bool { false }
+    public var writtenHash: String? { nil }
 }
 
 extension FileSystemSide {

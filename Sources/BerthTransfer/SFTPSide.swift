@@ -17,6 +17,9 @@ public final class SFTPSide: FileSystemSide {
     /// A second session to the same host for `sha256(following:size:)`, which runs while `session` writes.
     public let checksumSession: SSHSession?
 
+    /// Fill new files through an exec channel (`cat`) rather than SFTP writes; see `createExclusive`.
+    public var streamsWrites = true
+
     public init(session: SSHSession, label: String, checksumSession: SSHSession? = nil) {
         self.session = session
         self.label = label
@@ -125,12 +128,19 @@ public final class SFTPSide: FileSystemSide {
         }
     }
 
+    /// SFTP reads (libssh2 reads ahead; measured quicker than `cat` on an exec channel, unlike writes).
     public func openForReading(_ path: String) throws -> ReadableFile {
         try wrap(path) { SFTPReadableFile(file: try sftp().openForReading(path), side: self) }
     }
 
+    /// Files are created over SFTP (exclusively, so a clash or a permission problem is reported before any byte is
+    /// sent) and, with `streamsWrites`, filled through `cat` on an exec channel: several times quicker than SFTP
+    /// writes with libssh2, which acknowledge every 30 kB. The same command hashes the file once written.
     public func createExclusive(_ path: String, mode: Int32) throws -> WritableFile {
-        try wrap(path) { SFTPWritableFile(file: try sftp().openForWriting(path, mode: mode, exclusive: true), side: self) }
+        let file = try wrap(path) { try sftp().openForWriting(path, mode: mode, exclusive: true) }
+        guard streamsWrites else { return SFTPWritableFile(file: file, side: self) }
+        try wrap(path) { try file.close() }
+        return StreamedWritableFile(side: self, path: path)
     }
 
     public func setAttributes(_ path: String, mode: Int32?, modificationTime: Int64?, accessTime: Int64?) throws {
@@ -357,3 +367,66 @@ private final class Graveyard: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+/// A file filled by `cat` on an exec channel, then hashed on the host by the same command (see
+/// `SFTPSide.createExclusive`). The file already exists (created over SFTP); `cat >` keeps its mode.
+final class StreamedWritableFile: WritableFile {
+    unowned let side: SFTPSide
+    let path: String
+    private var stream: SSHCommandStream?
+    private(set) var writtenHash: String?
+    var hashesWhileWriting: Bool { true }
+
+    init(side: SFTPSide, path: String) {
+        self.side = side
+        self.path = path
+    }
+
+    /// `cat` into the file, then `berth-sha256 HASH` from openssl or sha256sum (nothing when the host has neither).
+    static func command(_ path: String) -> String {
+        let f = shellQuote(path)
+        return "cat > \(f) || exit $?; "
+            + "if command -v openssl >/dev/null 2>&1; then H='openssl dgst -sha256 -r'; "
+            + "elif command -v sha256sum >/dev/null 2>&1; then H=sha256sum; else exit 0; fi; "
+            + "h=$($H < \(f)) && echo \"berth-sha256 ${h%% *}\""
+    }
+
+    func write(from fill: (UnsafeMutableRawBufferPointer) throws -> Int, progress: (Int64) -> Void) throws -> Int64 {
+        let s = try side.wrap(path) { try SSHCommandStream(session: side.session, command: Self.command(path)) }
+        stream = s
+        do {
+            return try withoutActuallyEscaping(progress) { p in try s.write(from: fill, progress: p) }
+        } catch let error as TransferError {
+            stream = nil
+            throw error
+        } catch let error as SSHError {
+            stream = nil
+            throw side.mapped(error, path)
+        } catch {
+            // The source's own error or a cancellation: passed through unchanged.
+            stream = nil
+            throw error
+        }
+    }
+
+    func close() throws {
+        guard let s = stream else { return }
+        stream = nil
+        let r = try side.wrap(path) { try s.finish() }
+        guard r.exitStatus == 0 else { throw TransferError(side.display(path), Self.cause(of: r)) }
+        for line in r.output.split(separator: "\n") where line.hasPrefix("berth-sha256 ") {
+            let h = line.dropFirst("berth-sha256 ".count).lowercased()
+            if h.count == 64 && h.allSatisfy(\.isHexDigit) { writtenHash = h }
+        }
+    }
+
+    /// What `cat` said, as a cause: a full disk and a denied write are told apart from the rest.
+    static func cause(of r: CommandResult) -> TransferError.Cause {
+        let message = r.errorOutput.split(separator: "\n").last.map(String.init) ?? "exit status \(r.exitStatus)"
+        if message.contains("No space left") { return .noSpace }
+        if message.contains("Permission denied") { return .permissionDenied }
+        if message.contains("Read-only file system") { return .readOnly }
+        return .other(message)
+    }
+}
+
