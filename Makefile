@@ -26,7 +26,11 @@ build: deps
 agent: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product berthd
 	@mkdir -p $(dir $(AGENT))
-	cp .build/release/berthd $(AGENT).tmp && strip $(AGENT).tmp && mv -f $(AGENT).tmp $(AGENT)
+	cp .build/release/berthd $(AGENT).tmp && strip $(AGENT).tmp
+	@# The agent must not link ICU (full Foundation): its data alone is ~30 MB.
+	@if grep -q icudt $(AGENT).tmp; then rm -f $(AGENT).tmp; \
+	  echo "agent links ICU: some agent-side file imports Foundation instead of FoundationEssentials" >&2; exit 1; fi
+	mv -f $(AGENT).tmp $(AGENT)
 	@ls -l $(AGENT) | awk '{print "agent: " $$9 " (" $$5 " bytes)"}'
 
 ## test: unit tests (no root) and integration tests against real sshd in lab hosts

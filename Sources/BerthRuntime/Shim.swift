@@ -1,5 +1,10 @@
 import CRuntimeShim
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Glibc
 
 /// The per-container supervisor (`berthd shim <dir>`), like containerd's shim: it owns the container's init
@@ -8,9 +13,10 @@ import Glibc
 public final class Shim: @unchecked Sendable {
     private let paths: ContainerPaths
     private let spec: ContainerSpec
-    private let lock = NSLock()
+    private let lock = Lock()
     private var initPid: Int32 = 0
-    private var containerStdio: ShimStdio?
+    /// Made before start, so stdin sent by a client attached before the process exists waits in the pipe.
+    private let containerStdio: ShimStdio
     private var stdinOpen = true
     private var attached: [Int32] = []
     private var waiters: [Int32] = []
@@ -18,6 +24,7 @@ public final class Shim: @unchecked Sendable {
     private let output = DispatchGroup()
     private var execs: [Int32: ExecState] = [:]
     private var execMasters: [String: Int32] = [:]
+    private var pendingSizes: [String: (UInt16, UInt16)] = [:]
     private let logFD: Int32
 
     final class ExecState: @unchecked Sendable {
@@ -32,10 +39,13 @@ public final class Shim: @unchecked Sendable {
         self.spec = spec
         logFD = open(paths.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         guard logFD >= 0 else { throw RuntimeError.errno("open \(paths.log)") }
+        containerStdio = try ShimStdio(tty: spec.process.tty, openStdin: spec.process.openStdin)
     }
 
     /// The entry point of `berthd shim <dir>`: daemonizes, serves until the container exits, then exits.
     public static func main(directory: String) -> Never {
+        // The agent's listening sockets must not live on in the supervisor (a restarted agent could not bind).
+        _ = berth_close_from(3)
         guard berth_daemonize() == 0 else { exit(1) }
         let paths = ContainerPaths(directory: directory)
         let log = open(paths.shimLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
@@ -77,7 +87,7 @@ public final class Shim: @unchecked Sendable {
         }
         guard bound == 0 else { throw RuntimeError.errno("bind \(paths.socket)") }
         guard listen(listener, 64) == 0 else { throw RuntimeError.errno("listen") }
-        try? "\(getpid())\n".write(toFile: paths.shimPid, atomically: true, encoding: .utf8)
+        try? Data("\(getpid())\n".utf8).write(to: URL(fileURLWithPath: paths.shimPid), options: .atomic)
         while true {
             let fd = accept(listener, nil, nil)
             if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -85,7 +95,7 @@ public final class Shim: @unchecked Sendable {
                 if errno == EINTR { continue }
                 throw RuntimeError.errno("accept")
             }
-            Thread.detachNewThread { [self] in handle(connection: fd) }
+            Threads.detach { [self] in handle(connection: fd) }
         }
     }
 
@@ -119,11 +129,16 @@ public final class Shim: @unchecked Sendable {
             reply(fd, ShimReply(ok: true))
             close(fd)
         case .resize:
+            let rows = request.rows ?? 24, cols = request.cols ?? 80
             let master = lock.withLock { () -> Int32 in
-                if let id = request.execID { return execMasters[id] ?? -1 }
-                return containerStdio?.master ?? -1
+                if let id = request.execID {
+                    // The client may resize before the exec's terminal exists: apply it when it does.
+                    if execMasters[id] == nil { pendingSizes[id] = (rows, cols) }
+                    return execMasters[id] ?? -1
+                }
+                return containerStdio.master
             }
-            if master >= 0 { Terminal.resize(master, rows: request.rows ?? 24, cols: request.cols ?? 80) }
+            if master >= 0 { Terminal.resize(master, rows: rows, cols: cols) }
             reply(fd, ShimReply(ok: true))
             close(fd)
         case .wait:
@@ -152,7 +167,7 @@ public final class Shim: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: paths.rootfs, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: paths.upper, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: paths.work, withIntermediateDirectories: true)
-            let stdio = try ShimStdio(tty: spec.process.tty, openStdin: spec.process.openStdin)
+            let stdio = containerStdio
             let pid: Int32
             do {
                 pid = try Spawner.spawnContainer(spec, paths: paths, stdio: stdio.child)
@@ -161,15 +176,12 @@ public final class Shim: @unchecked Sendable {
                 throw error
             }
             stdio.closeChildEnds()
-            lock.withLock {
-                initPid = pid
-                containerStdio = stdio
-            }
+            lock.withLock { initPid = pid }
             for (out, stream) in stdio.outputs {
                 output.enter()
-                Thread.detachNewThread { [self] in pumpContainerOutput(out, stream: stream) }
+                Threads.detach { [self] in pumpContainerOutput(out, stream: stream) }
             }
-            Thread.detachNewThread { [self] in reap() }
+            Threads.detach { [self] in reap() }
             reply(fd, ShimReply(ok: true, pid: pid))
         } catch {
             let code: Int32
@@ -219,13 +231,13 @@ public final class Shim: @unchecked Sendable {
         guard stdin else { return }
         // The client's bytes go to the process until it half-closes.
         while let chunk = FD.read(fd) {
-            let input = lock.withLock { stdinOpen ? (containerStdio?.input ?? -1) : -1 }
+            let input = lock.withLock { stdinOpen ? containerStdio.input : -1 }
             guard input >= 0 else { continue }
             FD.writeAll(input, chunk)
         }
         if spec.process.stdinOnce, !spec.process.tty {
             lock.withLock {
-                if stdinOpen, let input = containerStdio?.input, input >= 0 { close(input) }
+                if stdinOpen, containerStdio.input >= 0 { close(containerStdio.input) }
                 stdinOpen = false
             }
         }
@@ -255,7 +267,12 @@ public final class Shim: @unchecked Sendable {
                 throw error
             }
             execs[helper] = state
-            if stdio.master >= 0 { execMasters[id] = stdio.master }
+            if stdio.master >= 0 {
+                execMasters[id] = stdio.master
+                if let (rows, cols) = pendingSizes.removeValue(forKey: id) {
+                    Terminal.resize(stdio.master, rows: rows, cols: cols)
+                }
+            }
             lock.unlock()
             stdio.closeChildEnds()
         } catch {
@@ -267,10 +284,10 @@ public final class Shim: @unchecked Sendable {
         }
         reply(fd, ShimReply(ok: true, pid: helper))
         let pumps = DispatchGroup()
-        let writeLock = NSLock()
+        let writeLock = Lock()
         for (out, stream) in stdio.outputs {
             pumps.enter()
-            Thread.detachNewThread {
+            Threads.detach {
                 while let chunk = FD.read(out) {
                     let framed = process.tty ? chunk : StreamFrame.header(stream: stream, count: chunk.count) + chunk
                     writeLock.withLock { _ = FD.writeAll(fd, framed) }
@@ -280,7 +297,7 @@ public final class Shim: @unchecked Sendable {
         }
         if stdio.input >= 0 {
             let input = stdio.input
-            Thread.detachNewThread {
+            Threads.detach {
                 while let chunk = FD.read(fd) { FD.writeAll(input, chunk) }
                 if !process.tty { close(input) }
             }
@@ -319,7 +336,7 @@ public final class Shim: @unchecked Sendable {
                 exec.done.signal()
             }
             if isInit {
-                Thread.detachNewThread { [self] in
+                Threads.detach { [self] in
                     _ = output.wait(timeout: .now() + 5)
                     finish(ExitStatus(exitCode: code, finishedAt: Timestamp.now(), oomKilled: false))
                 }

@@ -14,6 +14,7 @@ struct ShimStdio {
     init(tty: Bool, openStdin: Bool) throws {
         if tty {
             let (master, slave) = try Terminal.openPTY()
+            Terminal.resize(master, rows: 24, cols: 80)  // until the client sends its size
             self.master = master
             input = openStdin ? master : -1
             outputs = [(master, StreamFrame.stdout)]

@@ -82,9 +82,11 @@ static void exec_process(const struct berth_process_spec *p, int errfd) {
         if (dup2(fd, i) < 0) fail(errfd, "dup2 stdio");
     }
     if (p->tty && ioctl(0, TIOCSCTTY, 0) < 0) fail(errfd, "ioctl(TIOCSCTTY)");
-    if (setgroups(0, NULL) != 0) fail(errfd, "setgroups");
-    if (setgid(p->gid) != 0) fail(errfd, "setgid");
-    if (setuid(p->uid) != 0) fail(errfd, "setuid");
+    /* Raw syscalls: glibc's setgroups/setgid/setuid signal every thread the parent had (the child of a raw clone
+       still lists them) and wait for answers that never come, hanging the child now and then. */
+    if (syscall(SYS_setgroups, 0, NULL) != 0) fail(errfd, "setgroups");
+    if (syscall(SYS_setgid, p->gid) != 0) fail(errfd, "setgid");
+    if (syscall(SYS_setuid, p->uid) != 0) fail(errfd, "setuid");
     /* Nothing of the supervisor leaks into the container (the error pipe is close-on-exec already). */
     syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
     /* Default signal dispositions and an empty mask for the new program. */
@@ -350,4 +352,8 @@ int berth_openpty(int *master, int *slave) {
 
 int berth_set_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int berth_close_from(int lowfd) {
+    return (int)syscall(SYS_close_range, (unsigned)lowfd, ~0U, 0U);
 }

@@ -4,45 +4,164 @@ import Testing
 /// Containers and images on a lab host, driven by the stock docker CLI (issue 5).
 @Suite(.serialized, .enabled(if: Harness.enabled))
 struct ContainerTests {
-    static let machine = "ctr1"
+    static let network = ["--lab-network", "btctr2", "--lab-subnet", "10.213.103.0/24"]
 
-    @Test func importRunExecLogsStopRemove() throws {
-        let h = Harness("ctr")
-        defer { h.cleanup([Self.machine]) }
-        let created = h.berth(["create", "-d", "lab", "--lab-network", "btctr", "--lab-subnet", "10.213.98.0/24",
-                               Self.machine])
+    /// A lab host with the busybox rootfs imported as `bb`; `body` gets a docker runner for it.
+    func withHost(_ tag: String, _ machine: String,
+                  _ body: (Harness, _ docker: @escaping ([String], String?) -> Harness.Output) throws -> Void) throws {
+        let h = Harness(tag)
+        defer { h.cleanup([machine]) }
+        let created = h.berth(["create", "-d", "lab"] + Self.network + [machine])
         try #require(created.status == 0, "\(created.stderr)")
-        let tar = NSTemporaryDirectory() + "bb-rootfs-\(getpid()).tar"
+        let tar = NSTemporaryDirectory() + "bb-rootfs-\(getpid())-\(tag).tar"
         defer { try? FileManager.default.removeItem(atPath: tar) }
         let built = Harness.run([Harness.repo + "/Tests/scripts/busybox-rootfs.sh", tar])
         try #require(built.status == 0, "\(built.stderr)")
-        let d = { (args: [String]) in h.docker(Self.machine, args) }
+        let env = h.dockerEnvironment(machine)
+        let docker = { (args: [String], stdin: String?) in Harness.run(["docker"] + args, env: env, stdin: stdin) }
+        let imported = docker(["import", tar, "bb"], nil)
+        try #require(imported.stdout.hasPrefix("sha256:"), "\(imported.stderr)")
+        try body(h, docker)
+    }
 
-        #expect(d(["import", tar, "bb"]).stdout.hasPrefix("sha256:"))
-        #expect(d(["images"]).stdout.contains("bb "))
+    /// `docker ARGS` on a pseudo-terminal, typing `input` line by line (Tests/scripts/ptyrun.py).
+    static func onTerminal(_ docker: [String], input: String, env: [String: String]) -> Harness.Output {
+        Harness.run(["python3", Harness.repo + "/Tests/scripts/ptyrun.py", "--rows", "30", "--cols", "100",
+                     "--timeout", "60", "--"] + ["docker"] + docker, env: env, stdin: input)
+    }
 
-        let hi = d(["run", "--rm", "bb", "echo", "hi"])
-        #expect(hi.status == 0 && hi.stdout == "hi\n")
+    /// The issue's "Done when" list, interactive paths included.
+    @Test func importRunExecLogsStopRemove() throws {
+        try withHost("ctr", "ctr1") { h, docker in
+            let d = { (args: [String]) in docker(args, nil) }
+            #expect(d(["images"]).stdout.contains("bb "))
 
-        let missing = d(["run", "--rm", "bb", "nosuch"])
-        #expect(missing.status == 127)
-        #expect(missing.stderr.contains("executable file not found"))
+            let hi = d(["run", "--rm", "bb", "echo", "hi"])
+            #expect(hi.status == 0 && hi.stdout == "hi\n")
+            // stdin through the hijacked attach stream, ended by the client's half-close
+            let piped = docker(["run", "-i", "--rm", "bb", "cat"], "x\ny\n")
+            #expect(piped.status == 0 && piped.stdout == "x\ny\n", "\(piped)")
+            let code = d(["run", "--rm", "bb", "sh", "-c", "exit 3"])
+            #expect(code.status == 3)
 
-        #expect(d(["run", "-d", "--name", "web", "bb", "httpd", "-f", "-p", "80"]).status == 0)
-        let inUse = d(["run", "-d", "--name", "web", "bb", "true"])
-        #expect(inUse.status != 0 && inUse.stderr.contains("is already in use"))
-        let ps = d(["exec", "web", "ps"])
-        #expect(ps.status == 0 && ps.stdout.contains("httpd -f -p 80"))
-        #expect(d(["ps", "-q"]).lines.count == 1)
-        #expect(d(["logs", "web"]).status == 0)
-        #expect(d(["stop", "-t", "1", "web"]).status == 0)
-        #expect(d(["inspect", "-f", "{{.State.ExitCode}}", "web"]).stdout == "137\n")
-        #expect(d(["rm", "-f", "web"]).status == 0)
-        #expect(d(["ps", "-a", "-q"]).stdout.isEmpty)
+            let missing = d(["run", "--rm", "bb", "nosuch"])
+            #expect(missing.status == 127)
+            #expect(missing.stderr.contains("executable file not found"))
 
-        #expect(d(["image", "inspect", "nosuch"]).stderr.contains("No such image: nosuch"))
-        #expect(d(["rm", "nosuch"]).stderr.contains("No such container: nosuch"))
-        // Nothing of the containers is left behind.
-        #expect(Harness.sh("ps -eo args | grep -c '[b]erthd shim'").stdout == "0\n")
+            #expect(d(["run", "-d", "--name", "web", "bb", "httpd", "-f", "-p", "80"]).status == 0)
+            let inUse = d(["run", "-d", "--name", "web", "bb", "true"])
+            #expect(inUse.status != 0 && inUse.stderr.contains("is already in use"))
+            let ps = d(["exec", "web", "ps"])
+            #expect(ps.status == 0 && ps.stdout.contains("httpd -f -p 80"))
+            #expect(d(["ps", "-q"]).lines.count == 1)
+
+            // exec -it: a shell on a terminal, sized by the client (resize), its exit code passed back
+            let env = h.dockerEnvironment("ctr1")
+            let shell = Self.onTerminal(["exec", "-it", "web", "sh"],
+                                        input: "echo hi-$((1+2))\nstty size\nexit 3\n", env: env)
+            #expect(shell.status == 3, "\(shell.stdout)")
+            #expect(shell.stdout.contains("hi-3") && shell.stdout.contains("30 100"), "\(shell.stdout)")
+            // run -it: the container's own terminal
+            let runIt = Self.onTerminal(["run", "-it", "--rm", "bb", "sh"],
+                                        input: "echo in-$((2+2))\nstty size\nexit 4\n", env: env)
+            #expect(runIt.status == 4, "\(runIt.stdout)")
+            #expect(runIt.stdout.contains("in-4") && runIt.stdout.contains("30 100"), "\(runIt.stdout)")
+
+            // logs -f follows until the container exits; --tail and -t
+            #expect(d(["run", "-d", "--name", "lg", "bb", "sh", "-c",
+                       "for i in 1 2 3; do echo l$i; sleep 0.3; done; echo e >&2"]).status == 0)
+            let follow = d(["logs", "-f", "lg"])
+            #expect(follow.status == 0 && follow.stdout == "l1\nl2\nl3\n" && follow.stderr == "e\n", "\(follow)")
+            #expect(d(["logs", "--tail", "2", "lg"]).stdout == "l3\n")
+            let stamped = d(["logs", "-t", "--tail", "1", "lg"]).stderr
+            #expect(stamped.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z e\n$"#, options: .regularExpression) != nil,
+                    "\(stamped)")
+
+            #expect(d(["logs", "web"]).status == 0)
+            #expect(d(["stop", "-t", "1", "web"]).status == 0)
+            #expect(d(["inspect", "-f", "{{.State.ExitCode}}", "web"]).stdout == "137\n")
+            #expect(d(["rm", "-f", "web"]).status == 0)
+            #expect(d(["rm", "-f", "lg"]).status == 0)
+            #expect(d(["ps", "-a", "-q"]).stdout.isEmpty)
+
+            #expect(d(["image", "inspect", "nosuch"]).stderr.contains("No such image: nosuch"))
+            #expect(d(["rm", "nosuch"]).stderr.contains("No such container: nosuch"))
+            // Nothing of the containers is left behind.
+            #expect(h.berth(["ssh", "ctr1", "ps -eo args | grep -c '[b]erthd shim /var/lib/berth'"]).stdout == "0\n")
+        }
+    }
+
+    /// Agent restarts and upgrades leave running containers running, and exits while it was down are recorded.
+    @Test func agentRestartKeepsContainers() throws {
+        try withHost("ctr-restart", "ctr2") { h, docker in
+            let d = { (args: [String]) in docker(args, nil) }
+            #expect(d(["run", "-d", "--name", "web", "bb", "httpd", "-f", "-p", "80"]).status == 0)
+            #expect(d(["run", "-d", "--name", "short", "bb", "sh", "-c", "echo before; sleep 2; echo after; exit 7"])
+                .status == 0)
+            // Kill the agent; its launcher starts it again.
+            #expect(h.berth(["ssh", "ctr2", "kill -KILL $(cat /run/berth/berthd.pid)"]).status == 0)
+            Thread.sleep(forTimeInterval: 3.5)
+            var up = false
+            for _ in 0..<50 where !up {
+                up = d(["version"]).status == 0
+                if !up { Thread.sleep(forTimeInterval: 0.2) }
+            }
+            #expect(up)
+            #expect(d(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "short"]).stdout == "exited 7\n")
+            #expect(d(["logs", "short"]).stdout == "before\nafter\n")
+            let alive = d(["exec", "web", "echo", "alive"])
+            #expect(alive.status == 0 && alive.stdout == "alive\n", "\(alive)")
+            let upgraded = h.berth(["upgrade", "ctr2"])
+            #expect(upgraded.status == 0, "\(upgraded.stderr)")
+            #expect(d(["exec", "web", "echo", "again"]).stdout == "again\n")
+            #expect(d(["ps", "-q", "--filter", "name=web"]).lines.count == 1)
+            #expect(d(["stop", "-t", "1", "web"]).status == 0)
+            #expect(d(["inspect", "-f", "{{.State.ExitCode}}", "web"]).stdout == "137\n")
+        }
+    }
+
+    /// create/start, wait, restart policies, run options, ps filters.
+    @Test func lifecycleAndOptions() throws {
+        try withHost("ctr-life", "ctr3") { h, docker in
+            let d = { (args: [String]) in docker(args, nil) }
+            let opts = d(["run", "--rm", "-e", "A=b", "-w", "/tmp", "-h", "box", "-u", "65534:65534",
+                          "--entrypoint", "sh", "bb", "-c", "echo $A $(pwd) $(hostname) $(id -u):$(id -g)"])
+            #expect(opts.stdout == "b /tmp box 65534:65534\n", "\(opts)")
+
+            let created = d(["create", "--name", "later", "bb", "sh", "-c", "exit 5"])
+            #expect(created.status == 0)
+            #expect(d(["ps", "-a", "--filter", "status=created", "--format", "{{.Names}}"]).stdout == "later\n")
+            #expect(d(["start", "later"]).status == 0)
+            #expect(d(["wait", "later"]).stdout == "5\n")
+            #expect(d(["ps", "-a", "-q", "--filter", "exited=5"]).lines.count == 1)
+            #expect(d(["ps", "-q", "--filter", "status=running"]).stdout.isEmpty)
+
+            // on-failure:2 restarts twice, then stays exited
+            #expect(d(["run", "-d", "--name", "flaky", "--restart", "on-failure:2", "bb", "sh", "-c", "exit 1"])
+                .status == 0)
+            var count = ""
+            for _ in 0..<50 {
+                count = d(["inspect", "-f", "{{.RestartCount}} {{.State.Status}}", "flaky"]).stdout
+                if count == "2 exited\n" { break }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            #expect(count == "2 exited\n")
+            // always restarts after the process exits; docker stop ends that
+            #expect(d(["run", "-d", "--name", "always", "--restart", "always", "--label", "tier=x", "bb", "sh", "-c",
+                       "sleep 0.3"]).status == 0)
+            Thread.sleep(forTimeInterval: 1.5)
+            let restarts = Int(d(["inspect", "-f", "{{.RestartCount}}", "always"]).stdout.dropLast()) ?? 0
+            #expect(restarts >= 1)
+            #expect(d(["ps", "-a", "-q", "--filter", "label=tier=x"]).lines.count == 1)
+            #expect(d(["stop", "-t", "1", "always"]).status == 0)
+            Thread.sleep(forTimeInterval: 0.8)
+            #expect(d(["inspect", "-f", "{{.State.Running}}", "always"]).stdout == "false\n")
+            #expect(d(["run", "--restart", "sometimes", "bb", "true"]).status != 0)
+
+            #expect(d(["restart", "-t", "1", "later"]).status == 0)
+            #expect(d(["ps", "-a", "--filter", "ancestor=bb", "-q"]).lines.count == 3)
+            #expect(d(["ps", "--filter", "colour=red"]).status != 0)
+            #expect(d(["rm", "-f", "later", "flaky", "always"]).status == 0)
+        }
     }
 }

@@ -47,4 +47,7 @@ int berth_openpty(int *master, int *slave);
 
 /// prctl(PR_SET_CHILD_SUBREAPER, 1).
 int berth_set_subreaper(void);
+
+/// Closes every file descriptor from `lowfd` up (close_range): what a spawned process inherited by accident.
+int berth_close_from(int lowfd);
 #endif

@@ -1,7 +1,8 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-#endif
+#else
 import Foundation
+#endif
 import NIOHTTP1
 
 /// Container lifecycle: create, start, wait, kill, stop, rm, ps, inspect.
@@ -14,7 +15,8 @@ enum ContainerRoutes {
             return try .json(ContainerCreateResponse(Id: id, Warnings: []), status: .created)
         }
         router.get("/containers/json") { request in
-            try .json(await store.summaries(all: request.query.bool("all")))
+            let filter = try ContainerFilter(query: request.query["filters"])
+            return try .json(await store.summaries(all: request.query.bool("all"), filter: filter))
         }
         router.get("/containers/{id}/json") { request in try .json(await store.inspect(try request.parameter("id"))) }
         router.post("/containers/{id}/start") { request in

@@ -1,8 +1,9 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
 #endif
 import BerthRuntime
-import Foundation
 import Glibc
 
 extension ContainerStore {
@@ -46,6 +47,7 @@ extension ContainerStore {
         record.state.OOMKilled = false
         record.state.StartedAt = Timestamp.now()
         record.state.FinishedAt = "0001-01-01T00:00:00Z"
+        record.manuallyStopped = nil
         save(record)
         try? network.attach(containerID: id, pid: pid)
         monitor(id)
@@ -114,7 +116,34 @@ extension ContainerStore {
         resolveWaiters(id, exitCode: Int(status.exitCode), conditions: [.nextExit, .notRunning], error: nil)
         if record.hostConfig.AutoRemove ?? false {
             try? await remove(id, force: true)
+        } else if RestartPolicy.shouldRestart(record.hostConfig.RestartPolicy, exitCode: Int(status.exitCode),
+                                              restarts: record.restartCount ?? 0,
+                                              manuallyStopped: record.manuallyStopped ?? false) {
+            record.restartCount = (record.restartCount ?? 0) + 1
+            save(record)
+            let delay = RestartPolicy.delay(restarts: record.restartCount ?? 1)
+            Task {
+                try? await Task.sleep(nanoseconds: delay)
+                await self.restartByPolicy(id)
+            }
         }
+    }
+
+    /// Starts a container again for its restart policy, unless it was removed, started or stopped meanwhile.
+    func restartByPolicy(_ id: String) async {
+        guard let record = records[id], !record.state.Running, !(record.manuallyStopped ?? false) else { return }
+        do {
+            _ = try await start(id)
+        } catch {
+            logger.notice("restart policy: start failed", metadata: ["id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Marks a container stopped by the user, so its restart policy leaves it stopped.
+    func markManuallyStopped(_ id: String) {
+        guard var record = records[id] else { return }
+        record.manuallyStopped = true
+        save(record)
     }
 
     func resolveWaiters(_ id: String, exitCode: Int, conditions: Set<WaitCondition>, error: String?) {
@@ -164,6 +193,7 @@ extension ContainerStore {
     /// `docker stop`: the stop signal, then SIGKILL after `timeout` seconds. False when it was not running.
     func stop(_ reference: String, timeout: Int?, signal: Int32?) async throws -> Bool {
         let record = try find(reference)
+        markManuallyStopped(record.id)  // also between two restarts of its policy
         guard record.state.Running else { return false }
         let stopSignal = try signal ?? Signals.parse(record.config.StopSignal ?? "SIGTERM")
         let seconds = timeout ?? record.config.StopTimeout ?? 10
@@ -179,6 +209,7 @@ extension ContainerStore {
         let record = try find(reference)
         if record.state.Running {
             guard force else { throw ContainerError.running(name: record.name) }
+            markManuallyStopped(record.id)
             try? kill(record.id, signal: SIGKILL)
             _ = await awaitExit(record.id, seconds: 30)
         }

@@ -1,13 +1,15 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-#endif
+#else
 import Foundation
+#endif
 
 extension ContainerStore {
     /// `GET /containers/json`.
-    func summaries(all: Bool) -> [ContainerSummary] {
+    func summaries(all: Bool, filter: ContainerFilter = ContainerFilter()) -> [ContainerSummary] {
         loadIfNeeded()
-        return records.values.filter { all || $0.state.Running }.sorted { $0.created > $1.created }.map { record in
+        let all = all || filter.impliesAll
+        return records.values.filter { (all || $0.state.Running) && filter.matches($0) }.sorted { $0.created > $1.created }.map { record in
             ContainerSummary(
                 Id: record.id, Names: ["/" + record.name], Image: record.imageName, ImageID: record.imageID,
                 Command: ([record.path] + record.args).joined(separator: " "),
@@ -45,7 +47,7 @@ extension ContainerStore {
         let paths = paths(record.id)
         return ContainerInspect(
             Id: record.id, Created: record.created, Path: record.path, Args: record.args, State: record.state,
-            Image: record.imageID, Name: "/" + record.name, RestartCount: 0, Driver: "overlay2", Platform: "linux",
+            Image: record.imageID, Name: "/" + record.name, RestartCount: record.restartCount ?? 0, Driver: "overlay2", Platform: "linux",
             LogPath: paths.log, HostnamePath: "", Config: record.config, HostConfig: record.hostConfig,
             GraphDriver: .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
                                                         "MergedDir": paths.rootfs]),

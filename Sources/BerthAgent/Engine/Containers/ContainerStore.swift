@@ -1,8 +1,9 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
 #endif
 import BerthRuntime
-import Foundation
 import Logging
 
 /// The containers of this engine: records under `<dataRoot>/containers/<id>/container.json`, their supervisors,
@@ -112,6 +113,7 @@ public actor ContainerStore {
             let shown = ImageReference(parsing: imageName)?.description ?? imageName
             throw ImageStoreError.noSuchImage(shown)
         }
+        try RestartPolicy.validate(request.hostConfig.RestartPolicy)
         let image = try await images.config(of: imageID)
         let id = Self.randomID()
         let name: String
@@ -163,7 +165,7 @@ public actor ContainerStore {
     }
 
     static func randomID() -> String {
-        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255) })
     }
 
     static func generatedName(existing: Set<String>) -> String {

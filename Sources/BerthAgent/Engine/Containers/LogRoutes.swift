@@ -1,8 +1,10 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
 #endif
 import BerthRuntime
-import Foundation
+import Glibc
 import NIOCore
 import NIOHTTP1
 
@@ -64,12 +66,21 @@ struct LogReader {
     init(path: String) { self.path = path }
 
     mutating func readNew() -> [LogEntry] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: offset)
-        guard let data = try? handle.readToEnd(), !data.isEmpty else { return [] }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var at = off_t(offset)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, at) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            data += buffer[0..<n]
+            at += off_t(n)
+        }
         guard let lastNewline = data.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
-        let complete = data[data.startIndex...lastNewline]
+        let complete = data[...lastNewline]
         offset += UInt64(complete.count)
         let decoder = JSONDecoder()
         return complete.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(LogEntry.self, from: Data($0)) }

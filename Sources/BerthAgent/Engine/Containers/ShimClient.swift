@@ -1,8 +1,9 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
 #endif
 import BerthRuntime
-import Foundation
 import NIOCore
 import NIOPosix
 

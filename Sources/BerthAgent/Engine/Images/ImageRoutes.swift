@@ -1,7 +1,8 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-#endif
+#else
 import Foundation
+#endif
 import NIOCore
 import NIOHTTP1
 
@@ -66,7 +67,7 @@ enum ImportChanges {
         guard !changes.isEmpty else { return nil }
         var config = ContainerConfig()
         for change in changes {
-            let trimmed = change.trimmingCharacters(in: .whitespaces)
+            let trimmed = String(change.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
             let parts = trimmed.split(separator: " ", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw APIError.invalidArgument("invalid change: \(change)") }
             let value = parts[1]
@@ -79,8 +80,11 @@ enum ImportChanges {
             switch parts[0].uppercased() {
             case "CMD": config.Cmd = list()
             case "ENTRYPOINT": config.Entrypoint = list()
-            case "ENV": config.Env = (config.Env ?? []) + [value.replacingOccurrences(of: " ", with: "=", options: [],
-                                                                                      range: value.range(of: " "))]
+            case "ENV":
+                // `ENV k v` and `ENV k=v` both become `k=v`.
+                let entry = value.contains("=") ? value
+                    : value.split(separator: " ", maxSplits: 1).joined(separator: "=")
+                config.Env = (config.Env ?? []) + [entry]
             case "WORKDIR": config.WorkingDir = value
             case "USER": config.User = value
             default: throw APIError.invalidArgument("unsupported change: \(parts[0])")

@@ -1,8 +1,10 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-#endif
-import BerthRuntime
+#else
 import Foundation
+#endif
+import Glibc
+import BerthRuntime
 
 /// Images on disk: layers unpacked once per digest under `<dataRoot>/layers/<hex>/`, configs under
 /// `<dataRoot>/images/<hex>.json`, and the names in `<dataRoot>/images/repositories.json`, written atomically.
@@ -92,22 +94,11 @@ public actor ImageStore {
         try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
         let size = (try? fm.attributesOfItem(atPath: tarPath)[.size] as? Int) ?? 0
         try await Blocking.run {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-            if !FileManager.default.isExecutableFile(atPath: "/usr/bin/tar") {
-                p.executableURL = URL(fileURLWithPath: "/bin/tar")
-            }
-            p.arguments = ["-x", "--numeric-owner", "-p", "-f", tarPath, "-C", partial]
-            let err = Pipe()
-            p.standardError = err
-            try p.run()
-            let message = err.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else {
-                throw ImageStoreError.unpackFailed(String(decoding: message, as: UTF8.self))
-            }
+            let tar = Command.find(["/usr/bin/tar", "/bin/tar"]) ?? "/usr/bin/tar"
+            let result = try Command.run([tar, "-x", "--numeric-owner", "-p", "-f", tarPath, "-C", partial])
+            guard result.status == 0 else { throw ImageStoreError.unpackFailed(result.stderr) }
         }
-        try "{\"size\":\(size)}\n".write(toFile: target + ".json", atomically: true, encoding: .utf8)
+        try Data("{\"size\":\(size)}\n".utf8).write(to: URL(fileURLWithPath: target + ".json"), options: .atomic)
         try fm.moveItem(atPath: partial, toPath: target)
         return diffID
     }

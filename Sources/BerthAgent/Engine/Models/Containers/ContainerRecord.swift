@@ -15,6 +15,10 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
     public var path: String
     public var args: [String]
     public var state: ContainerState
+    /// How often the restart policy restarted it.
+    public var restartCount: Int? = nil
+    /// Set by `docker stop` (and cleared by start): the restart policy leaves it stopped.
+    public var manuallyStopped: Bool? = nil
 
     public init(id: String, name: String, created: String, imageID: String, imageName: String,
                 config: ContainerConfig, hostConfig: HostConfig, path: String, args: [String]) {
