@@ -66,6 +66,8 @@ let package = Package(
         .target(name: "BerthLinux", dependencies: ["CShim", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthRuntime", dependencies: ["CRuntimeShim", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swift5),
+        .target(name: "BerthVolume", dependencies: ["BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthTransfer"],
+                swiftSettings: swift5),
         .target(name: "BerthMachine", dependencies: [
             "BerthCore", "BerthCerts", "BerthLinux",
             .product(name: "Logging", package: "swift-log"),
@@ -80,6 +82,7 @@ let package = Package(
         // Controller
         .target(name: "BerthCLI", dependencies: [
             "BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthCerts", "BerthTransfer", "GenericDriver", "LabDriver",
+            "BerthVolume",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swift5),
@@ -117,6 +120,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ],
                     swiftSettings: swift5),
+        .testTarget(name: "BerthVolumeTests", dependencies: ["BerthVolume", "BerthCore"], swiftSettings: swift5),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"], swiftSettings: swift5),
         .testTarget(name: "BerthIntegrationTests", dependencies: ["BerthCore"], swiftSettings: swift5),
     ]

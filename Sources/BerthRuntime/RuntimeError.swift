@@ -8,12 +8,15 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     case startFailed(message: String, exitCode: Int32)
     /// The supervisor spoke something unexpected.
     case protocolError(String)
+    /// Copying an image's data into a new volume failed.
+    case copyUpFailed(path: String, message: String)
 
     public var description: String {
         switch self {
         case .system(let step, let code): return "\(step): \(String(cString: strerror(code)))"
         case .startFailed(let message, _): return message
         case .protocolError(let message): return "shim protocol: \(message)"
+        case .copyUpFailed(let path, let message): return "copy-up of \(path) into the volume: \(message)"
         }
     }
 

@@ -18,12 +18,19 @@ public enum Spawner {
     /// Starts the init process of a container; returns its pid once it has exec'd.
     public static func spawnContainer(_ spec: ContainerSpec, paths: ContainerPaths, stdio: StdioFDs) throws -> Int32 {
         let overlay = "lowerdir=\(spec.lowerDirs.joined(separator: ":")),upperdir=\(paths.upper),workdir=\(paths.work)"
+        let mounts = CMounts(spec.mounts ?? [])
+        defer { mounts.free() }
         return try withProcess(spec.process, stdio: stdio) { process, err, errlen, execErrno in
             paths.rootfs.withCString { rootfs in
                 overlay.withCString { options in
                     spec.hostname.withCString { hostname in
-                        var c = berth_container_spec(rootfs: rootfs, overlay_options: options, hostname: hostname,
-                                                     process: process)
+                        var c = berth_container_spec()
+                        c.rootfs = rootfs
+                        c.overlay_options = options
+                        c.hostname = hostname
+                        c.process = process
+                        c.mounts = UnsafePointer(mounts.pointer)
+                        c.mount_count = Int32(mounts.count)
                         return berth_spawn_container(&c, err, errlen, execErrno)
                     }
                 }
@@ -65,6 +72,29 @@ public enum Spawner {
     }
 }
 
+/// The `berth_mount` array of a container spec, with its strings, freed by `free()`.
+struct CMounts {
+    let pointer: UnsafeMutablePointer<berth_mount>
+    let count: Int
+
+    init(_ mounts: [MountSpec]) {
+        count = mounts.count
+        pointer = .allocate(capacity: max(count, 1))
+        for (i, m) in mounts.enumerated() {
+            pointer[i] = berth_mount(source: UnsafePointer(strdup(m.source)), target: UnsafePointer(strdup(m.destination)),
+                                     readonly: m.readOnly ? 1 : 0)
+        }
+    }
+
+    func free() {
+        for i in 0..<count {
+            Glibc.free(UnsafeMutableRawPointer(mutating: pointer[i].source))
+            Glibc.free(UnsafeMutableRawPointer(mutating: pointer[i].target))
+        }
+        pointer.deallocate()
+    }
+}
+
 /// A NULL-terminated `char *const *` built from Swift strings.
 struct CStringArray {
     let storage: [UnsafeMutablePointer<CChar>?]
@@ -79,6 +109,31 @@ struct CStringArray {
     func free() {
         for s in storage { Glibc.free(s) }
         pointer.deallocate()
+    }
+}
+
+/// Docker's volume copy-up: what an image holds at a path is copied into a new, empty volume.
+public enum CopyUp {
+    /// Copies the tree at `path` in the root made of `lowerDirs` (topmost first) into the empty directory `dest`,
+    /// keeping owners, modes, times and symbolic links. `mountPoint` is a scratch directory for the read-only
+    /// overlay, mounted only in a child's private mount namespace. Nothing happens when `path` is not a directory.
+    public static func copy(lowerDirs: [String], mountPoint: String, path: String, into dest: String) throws {
+        let options: String? = lowerDirs.count == 1 ? nil : "lowerdir=" + lowerDirs.joined(separator: ":")
+        let root = lowerDirs.count == 1 ? lowerDirs[0] : mountPoint
+        var err = [CChar](repeating: 0, count: 512)
+        let rc = err.withUnsafeMutableBufferPointer { buf in
+            root.withCString { r in
+                path.withCString { p in
+                    dest.withCString { d in
+                        if let options {
+                            return options.withCString { berth_copy_up(r, $0, p, d, buf.baseAddress!, Int32(buf.count)) }
+                        }
+                        return berth_copy_up(r, nil, p, d, buf.baseAddress!, Int32(buf.count))
+                    }
+                }
+            }
+        }
+        if rc != 0 { throw RuntimeError.copyUpFailed(path: path, message: String(cString: err)) }
     }
 }
 

@@ -2,10 +2,10 @@ import Foundation
 
 /// A bounded relay between a reading thread and a writing thread: a fixed set of blocks handed back and
 /// forth, so memory stays at `blocks × blockSize` whatever the file size.
-final class BlockPipe: @unchecked Sendable {
-    final class Block {
-        let buffer: UnsafeMutableRawBufferPointer
-        var count = 0
+public final class BlockPipe: @unchecked Sendable {
+    public final class Block {
+        public let buffer: UnsafeMutableRawBufferPointer
+        public var count = 0
         var consumed = 0
 
         init(size: Int) { buffer = .allocate(byteCount: size, alignment: 16) }
@@ -20,14 +20,14 @@ final class BlockPipe: @unchecked Sendable {
     private var failure: Error?
     private var cancelled = false
 
-    init(blocks: Int, blockSize: Int) {
+    public init(blocks: Int, blockSize: Int) {
         free = (0..<blocks).map { _ in Block(size: blockSize) }
     }
 
     // MARK: producer
 
     /// The next empty block, or nil when the consumer has stopped.
-    func takeEmpty() -> Block? {
+    public func takeEmpty() -> Block? {
         condition.lock()
         defer { condition.unlock() }
         while free.isEmpty && !cancelled { condition.wait() }
@@ -39,7 +39,7 @@ final class BlockPipe: @unchecked Sendable {
     }
 
     /// Hands a filled block to the consumer.
-    func put(_ block: Block) {
+    public func put(_ block: Block) {
         condition.lock()
         full.append(block)
         condition.broadcast()
@@ -47,7 +47,7 @@ final class BlockPipe: @unchecked Sendable {
     }
 
     /// The producer reached the end of the data.
-    func finish() {
+    public func finish() {
         condition.lock()
         finished = true
         condition.broadcast()
@@ -55,7 +55,7 @@ final class BlockPipe: @unchecked Sendable {
     }
 
     /// The producer failed: the consumer's next `fill` throws `error`.
-    func fail(_ error: Error) {
+    public func fail(_ error: Error) {
         condition.lock()
         if failure == nil { failure = error }
         condition.broadcast()
@@ -65,7 +65,7 @@ final class BlockPipe: @unchecked Sendable {
     // MARK: consumer
 
     /// Copies up to `buffer.count` bytes out; 0 at the end. Throws the producer's error.
-    func fill(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func fill(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         var copied = 0
         condition.lock()
         defer { condition.unlock() }
@@ -97,7 +97,7 @@ final class BlockPipe: @unchecked Sendable {
     }
 
     /// The consumer stopped (done or failed): wakes the producer so it can leave.
-    func cancel() {
+    public func cancel() {
         condition.lock()
         cancelled = true
         condition.broadcast()

@@ -18,6 +18,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <grp.h>
 #include <pty.h>
 #include <termios.h>
@@ -145,6 +146,61 @@ static int mkdir_in(const char *root, const char *rel, mode_t mode, char *buf, s
     return 0;
 }
 
+/* mkdir -p of an absolute path; 0 or -1 (errno set). */
+static int mkdir_p(const char *path, mode_t mode) {
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, mode) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, mode) != 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
+/* Bind-mounts each of the spec's mounts under the new root, creating the mount points; read-only ones remounted. */
+static void mount_binds(const struct berth_container_spec *s, int errfd) {
+    char target[4096];
+    for (int i = 0; i < s->mount_count; i++) {
+        const struct berth_mount *m = &s->mounts[i];
+        snprintf(target, sizeof target, "%s/%s", s->rootfs, m->target[0] == '/' ? m->target + 1 : m->target);
+        struct stat st;
+        if (stat(m->source, &st) != 0) {
+            int saved = errno;
+            report(errfd, 0, "error mounting \"%s\": %s", m->source, strerror(saved));
+            _exit(126);
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (mkdir_p(target, 0755) != 0) fail(errfd, "create mount point");
+        } else {
+            char *slash = strrchr(target, '/');
+            if (slash && slash != target) {
+                *slash = 0;
+                if (mkdir_p(target, 0755) != 0) fail(errfd, "create mount point");
+                *slash = '/';
+            }
+            int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+            if (fd < 0 && errno != EISDIR) fail(errfd, "create mount point");
+            if (fd >= 0) close(fd);
+        }
+        if (mount(m->source, target, NULL, MS_BIND | MS_REC, NULL) != 0) {
+            int saved = errno;
+            report(errfd, 0, "error mounting \"%s\" to rootfs: %s", m->source, strerror(saved));
+            _exit(126);
+        }
+        if (mount(NULL, target, NULL, MS_REC | MS_PRIVATE, NULL) != 0) fail(errfd, "make mount private");
+        if (m->readonly && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
+            fail(errfd, "remount read-only");
+    }
+}
+
 static int container_main(void *arg) {
     struct container_args *a = arg;
     const struct berth_container_spec *s = a->spec;
@@ -184,6 +240,7 @@ static int container_main(void *arg) {
         snprintf(path, sizeof path, "%s/dev/%s", s->rootfs, links[i].name);
         if (symlink(links[i].target, path) != 0) fail(errfd, "symlink in /dev");
     }
+    mount_binds(s, errfd);
     if (s->hostname && s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) != 0)
         fail(errfd, "sethostname");
     /* Loopback up; other interfaces are the network sandbox's business. */
@@ -328,6 +385,173 @@ int berth_exec_in(int target_pid, const struct berth_process_spec *spec, char *e
     int result = await_exec(pid, pipefd[0], err, errlen, exec_errno);
     munmap(stack, STACK_SIZE);
     return result;
+}
+
+/* Gives `dst` the owner, mode and times of `st` (without following a symbolic link). */
+static int copy_attributes(const char *dst, const struct stat *st) {
+    if (lchown(dst, st->st_uid, st->st_gid) != 0) return -1;
+    if (!S_ISLNK(st->st_mode) && chmod(dst, st->st_mode & 07777) != 0) return -1;
+    struct timespec times[2] = {st->st_atim, st->st_mtim};
+    if (utimensat(AT_FDCWD, dst, times, AT_SYMLINK_NOFOLLOW) != 0) return -1;
+    return 0;
+}
+
+static int copy_file(const char *src, const char *dst, const struct stat *st) {
+    int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (in < 0) return -1;
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (out < 0) {
+        close(in);
+        return -1;
+    }
+    int rc = 0;
+    for (;;) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+        if (n == 0) break;
+        if (n > 0) continue;
+        if (errno == EINTR) continue;
+        if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+            rc = -1;
+            break;
+        }
+        char buf[65536];
+        for (;;) {
+            ssize_t r = read(in, buf, sizeof buf);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) {
+                if (r < 0) rc = -1;
+                break;
+            }
+            for (ssize_t off = 0; off < r;) {
+                ssize_t w = write(out, buf + off, (size_t)(r - off));
+                if (w < 0 && errno == EINTR) continue;
+                if (w < 0) {
+                    rc = -1;
+                    break;
+                }
+                off += w;
+            }
+            if (rc) break;
+        }
+        break;
+    }
+    close(in);
+    if (close(out) != 0) rc = -1;
+    if (rc == 0) rc = copy_attributes(dst, st);
+    return rc;
+}
+
+/* Copies the entries of directory `src` into the existing directory `dst`, recursively. */
+static int copy_children(const char *src, const char *dst, char *err, int errlen) {
+    DIR *d = opendir(src);
+    if (!d) {
+        snprintf(err, (size_t)errlen, "open %s: %s", src, strerror(errno));
+        return -1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char s[4096], t[4096];
+        if ((size_t)snprintf(s, sizeof s, "%s/%s", src, e->d_name) >= sizeof s ||
+            (size_t)snprintf(t, sizeof t, "%s/%s", dst, e->d_name) >= sizeof t) {
+            snprintf(err, (size_t)errlen, "path too long under %s", src);
+            rc = -1;
+            break;
+        }
+        struct stat st;
+        if (lstat(s, &st) != 0) {
+            snprintf(err, (size_t)errlen, "lstat %s: %s", s, strerror(errno));
+            rc = -1;
+            break;
+        }
+        int r = 0;
+        if (S_ISDIR(st.st_mode)) {
+            r = mkdir(t, 0700);
+            if (r == 0) r = copy_children(s, t, err, errlen);
+            if (r != 0 && err[0]) {
+                rc = -1;
+                break;
+            }
+        } else if (S_ISREG(st.st_mode)) {
+            r = copy_file(s, t, &st);
+        } else if (S_ISLNK(st.st_mode)) {
+            char target[4096];
+            ssize_t n = readlink(s, target, sizeof target - 1);
+            if (n < 0) {
+                r = -1;
+            } else {
+                target[n] = 0;
+                r = symlink(target, t);
+            }
+        } else {
+            r = mknod(t, st.st_mode, st.st_rdev);
+        }
+        if (r == 0) r = copy_attributes(t, &st);
+        if (r != 0) {
+            if (!err[0]) snprintf(err, (size_t)errlen, "copy %s: %s", s, strerror(errno));
+            rc = -1;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+int berth_copy_up(const char *rootfs, const char *overlay_options, const char *path, const char *dest, char *err,
+                  int errlen) {
+    int pipefd[2];
+    err[0] = 0;
+    if (pipe2(pipefd, O_CLOEXEC) != 0) {
+        snprintf(err, (size_t)errlen, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, (size_t)errlen, "fork: %s", strerror(errno));
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(pipefd[0]);
+        char msg[512] = {0};
+        char src[4096];
+        struct stat st;
+        if (unshare(CLONE_NEWNS) != 0) {
+            snprintf(msg, sizeof msg, "unshare: %s", strerror(errno));
+        } else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+            snprintf(msg, sizeof msg, "make / private: %s", strerror(errno));
+        } else if (mkdir_p(rootfs, 0755) != 0) {
+            snprintf(msg, sizeof msg, "mkdir %s: %s", rootfs, strerror(errno));
+        } else if (overlay_options ? mount("overlay", rootfs, "overlay", MS_RDONLY, overlay_options) != 0
+                                   : mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) != 0) {
+            snprintf(msg, sizeof msg, "mount the container's root: %s", strerror(errno));
+        } else {
+            snprintf(src, sizeof src, "%s/%s", rootfs, path[0] == '/' ? path + 1 : path);
+            if (stat(src, &st) == 0 && S_ISDIR(st.st_mode)) {
+                if (copy_children(src, dest, msg, sizeof msg) == 0 && copy_attributes(dest, &st) != 0)
+                    snprintf(msg, sizeof msg, "copy attributes to %s: %s", dest, strerror(errno));
+            }
+        }
+        if (msg[0]) {
+            ssize_t ignored = write(pipefd[1], msg, strlen(msg));
+            (void)ignored;
+            _exit(1);
+        }
+        _exit(0);
+    }
+    close(pipefd[1]);
+    ssize_t n;
+    do {
+        n = read(pipefd[0], err, (size_t)errlen - 1);
+    } while (n < 0 && errno == EINTR);
+    close(pipefd[0]);
+    if (n > 0) err[n] = 0;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    if (!err[0]) snprintf(err, (size_t)errlen, "copy-up failed (status %d)", status);
+    return -1;
 }
 
 int berth_daemonize(void) {

@@ -10,6 +10,8 @@ public struct EngineContext: Sendable {
     public var images: ImageStore
     /// Containers under the data root and their supervisors (loaded lazily).
     public var containers: ContainerStore
+    /// Volumes under the data root (loaded lazily).
+    public var volumes: VolumeStore
 
     public init(configuration: AgentConfiguration, host: HostFacts, engineID: String,
                 logger: Logger = Logger(label: "berthd.engine")) {
@@ -18,6 +20,9 @@ public struct EngineContext: Sendable {
         self.engineID = engineID
         let images = ImageStore(dataRoot: configuration.dataRoot)
         self.images = images
-        self.containers = ContainerStore(dataRoot: configuration.dataRoot, images: images, logger: logger)
+        let volumes = VolumeStore(dataRoot: configuration.dataRoot)
+        self.volumes = volumes
+        self.containers = ContainerStore(dataRoot: configuration.dataRoot, images: images, logger: logger,
+                                         volumes: volumes)
     }
 }

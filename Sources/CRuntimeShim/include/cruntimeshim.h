@@ -16,6 +16,16 @@ struct berth_process_spec {
     int tty;
 };
 
+/// A bind mount into the container (volumes and host paths): `source` on the host appears at `target`, a path
+/// inside the container. The mount point is created in the container's root (a directory, or an empty file when
+/// `source` is not a directory).
+struct berth_mount {
+    const char *source;
+    const char *target;
+    /// Non-zero: remounted read-only.
+    int readonly;
+};
+
 /// The namespaces and root of a new container.
 struct berth_container_spec {
     /// Where the overlay is mounted (inside the new mount namespace only), e.g. <dir>/rootfs.
@@ -24,6 +34,9 @@ struct berth_container_spec {
     const char *overlay_options;
     const char *hostname;
     struct berth_process_spec process;
+    /// Bind mounts made after the root and /dev, before pivot_root, in order; `mount_count` entries.
+    const struct berth_mount *mounts;
+    int mount_count;
 };
 
 /// Starts a container: clone into new mount, PID, UTS, IPC and network namespaces, mount the overlay, /proc and a
@@ -35,6 +48,13 @@ int berth_spawn_container(const struct berth_container_spec *spec, char *err, in
 /// Starts a process in the namespaces of `target_pid` (setns to ipc, uts, net, pid, mnt). Returns the pid of a
 /// helper whose exit status is the process's (128+n when killed by signal n), or -1 with a message in `err`.
 int berth_exec_in(int target_pid, const struct berth_process_spec *spec, char *err, int errlen, int *exec_errno);
+
+/// Copies the tree at `path` inside a container's root into the empty directory `dest` (docker's volume copy-up):
+/// in a child with its own mount namespace, mounts the overlay (`overlay_options`, or binds `rootfs` when NULL) at
+/// `rootfs` and copies files, directories, symbolic links, device nodes and fifos with their owners, modes and times.
+/// Returns 0 (also when `path` does not exist or is not a directory), or -1 with a message in `err`.
+int berth_copy_up(const char *rootfs, const char *overlay_options, const char *path, const char *dest, char *err,
+                  int errlen);
 
 /// fork; the parent _exit(0)s, the child starts a new session. For a supervisor that outlives its spawner.
 int berth_daemonize(void);

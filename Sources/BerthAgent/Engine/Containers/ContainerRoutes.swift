@@ -55,7 +55,8 @@ enum ContainerRoutes {
             return .noContent
         }
         router.delete("/containers/{id}") { request in
-            try await store.remove(try request.parameter("id"), force: request.query.bool("force"))
+            try await store.remove(try request.parameter("id"), force: request.query.bool("force"),
+                                   removeVolumes: request.query.bool("v"))
             return .noContent
         }
     }

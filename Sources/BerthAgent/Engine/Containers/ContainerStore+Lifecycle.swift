@@ -64,7 +64,7 @@ extension ContainerStore {
                                   stdinOnce: config.StdinOnce ?? false)
         return ContainerSpec(id: record.id, hostname: config.Hostname ?? String(record.id.prefix(12)), lowerDirs: lower,
                              process: process, memoryLimit: record.hostConfig.Memory,
-                             pidsLimit: record.hostConfig.PidsLimit)
+                             pidsLimit: record.hostConfig.PidsLimit, mounts: mountSpecs(for: record))
     }
 
     /// `uid[:gid]` or `root`; names other than root need /etc/passwd lookups not done yet.
@@ -115,7 +115,7 @@ extension ContainerStore {
         try? network.detach(containerID: id)
         resolveWaiters(id, exitCode: Int(status.exitCode), conditions: [.nextExit, .notRunning], error: nil)
         if record.hostConfig.AutoRemove ?? false {
-            try? await remove(id, force: true)
+            try? await remove(id, force: true, removeVolumes: true)
         } else if RestartPolicy.shouldRestart(record.hostConfig.RestartPolicy, exitCode: Int(status.exitCode),
                                               restarts: record.restartCount ?? 0,
                                               manuallyStopped: record.manuallyStopped ?? false) {
@@ -205,7 +205,7 @@ extension ContainerStore {
     }
 
     /// `docker rm`: refuses a running container unless forced; removes its directory.
-    func remove(_ reference: String, force: Bool) async throws {
+    func remove(_ reference: String, force: Bool, removeVolumes: Bool = false) async throws {
         let record = try find(reference)
         if record.state.Running {
             guard force else { throw ContainerError.running(name: record.name) }
@@ -220,6 +220,7 @@ extension ContainerStore {
         try? await Blocking.run { try FileManager.default.removeItem(atPath: directory) }
         resolveWaiters(record.id, exitCode: record.state.ExitCode, conditions: [.removed, .nextExit, .notRunning],
                        error: nil)
+        if removeVolumes { await releaseVolumes(of: record) }
     }
 
     // MARK: attach

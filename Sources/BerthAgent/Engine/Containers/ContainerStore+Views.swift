@@ -15,7 +15,7 @@ extension ContainerStore {
                 Command: ([record.path] + record.args).joined(separator: " "),
                 Created: RFC3339Seconds.parse(record.created), State: record.state.Status,
                 Status: Self.statusText(record.state), Ports: [], Labels: record.config.Labels ?? [:],
-                HostConfig: ["NetworkMode": record.hostConfig.NetworkMode ?? "none"], Mounts: [])
+                HostConfig: ["NetworkMode": record.hostConfig.NetworkMode ?? "none"], Mounts: record.mounts ?? [])
         }
     }
 
@@ -51,7 +51,7 @@ extension ContainerStore {
             LogPath: paths.log, HostnamePath: "", Config: record.config, HostConfig: record.hostConfig,
             GraphDriver: .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
                                                         "MergedDir": paths.rootfs]),
-            Mounts: [], NetworkSettings: .init(Networks: [:], IPAddress: "", Ports: [:]))
+            Mounts: record.mounts ?? [], NetworkSettings: .init(Networks: [:], IPAddress: "", Ports: [:]))
     }
 
     func logPath(_ id: String) -> String { paths(id).log }

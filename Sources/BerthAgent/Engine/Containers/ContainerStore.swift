@@ -13,6 +13,8 @@ public actor ContainerStore {
     let images: ImageStore
     let logger: Logger
     let network: NetworkSandbox
+    /// Named and anonymous volumes (see ContainerStore+Volumes).
+    let volumes: VolumeStore
     /// The agent binary, re-executed as `berthd shim <dir>`.
     let shimBinary: String
     var records: [String: ContainerRecord] = [:]
@@ -25,8 +27,9 @@ public actor ContainerStore {
     var monitored: Set<String> = []
 
     public init(dataRoot: String, images: ImageStore, logger: Logger, network: NetworkSandbox = LoopbackSandbox(),
-                shimBinary: String = "/proc/self/exe") {
+                shimBinary: String = "/proc/self/exe", volumes: VolumeStore? = nil) {
         self.dataRoot = dataRoot
+        self.volumes = volumes ?? VolumeStore(dataRoot: dataRoot)
         self.images = images
         self.logger = logger
         self.network = network
@@ -149,10 +152,15 @@ public actor ContainerStore {
         if config.User?.isEmpty ?? true { config.User = imageConfig.User }
         config.Cmd = cmd
         config.Entrypoint = config.Entrypoint ?? imageConfig.Entrypoint
-        let record = ContainerRecord(id: id, name: name, created: Timestamp.now(), imageID: imageID,
+        let (mounts, copyUp) = try await resolveMounts(config: config, hostConfig: request.hostConfig,
+                                                       imageConfig: imageConfig)
+        if let volumes = imageConfig.Volumes { config.Volumes = (config.Volumes ?? [:]).merging(volumes) { a, _ in a } }
+        var record = ContainerRecord(id: id, name: name, created: Timestamp.now(), imageID: imageID,
                                      imageName: imageName, config: config, hostConfig: request.hostConfig, path: path,
                                      args: Array(command.dropFirst()))
+        record.mounts = mounts.isEmpty ? nil : mounts
         save(record)
+        try await copyImageData(into: copyUp, containerID: id, imageID: imageID)
         return id
     }
 

@@ -87,6 +87,9 @@ enum ImportChanges {
                 config.Env = (config.Env ?? []) + [entry]
             case "WORKDIR": config.WorkingDir = value
             case "USER": config.User = value
+            case "VOLUME":
+                let paths = value.hasPrefix("[") ? list() : value.split(separator: " ").map(String.init)
+                for path in paths { config.Volumes = (config.Volumes ?? [:]).merging([path: EmptyObject()]) { a, _ in a } }
             default: throw APIError.invalidArgument("unsupported change: \(parts[0])")
             }
         }

@@ -17,6 +17,8 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
     public var Labels: [String: String]?
     public var StopSignal: String?
     public var StopTimeout: Int?
+    /// Paths that get an anonymous volume (`-v /path`, the image's VOLUME).
+    public var Volumes: [String: EmptyObject]?
 
     public init() {}
 }

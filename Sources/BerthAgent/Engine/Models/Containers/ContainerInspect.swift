@@ -25,6 +25,6 @@ public struct ContainerInspect: Codable, Sendable {
     public var Config: ContainerConfig
     public var HostConfig: HostConfig
     public var GraphDriver: GraphDriver
-    public var Mounts: [String]
+    public var Mounts: [MountPoint]
     public var NetworkSettings: NetworkSettings
 }

@@ -19,6 +19,8 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
     public var restartCount: Int? = nil
     /// Set by `docker stop` (and cleared by start): the restart policy leaves it stopped.
     public var manuallyStopped: Bool? = nil
+    /// Volumes and binds resolved at create (nil: none).
+    public var mounts: [MountPoint]?
 
     public init(id: String, name: String, created: String, imageID: String, imageName: String,
                 config: ContainerConfig, hostConfig: HostConfig, path: String, args: [String]) {

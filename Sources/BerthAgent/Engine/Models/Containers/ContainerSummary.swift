@@ -11,5 +11,5 @@ public struct ContainerSummary: Codable, Sendable {
     public var Ports: [String]
     public var Labels: [String: String]
     public var HostConfig: [String: String]
-    public var Mounts: [String]
+    public var Mounts: [MountPoint]
 }

@@ -10,6 +10,12 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var PidsLimit: Int64?
     public var NetworkMode: String?
     public var RestartPolicy: RestartPolicy?
+    /// `-v SRC:DST[:OPTS]`: a volume name or an absolute host path.
+    public var Binds: [String]?
+    /// `--mount type=volume|bind,...`.
+    public var Mounts: [MountRequest]?
+    /// `--volumes-from CONTAINER[:ro|:rw]`.
+    public var VolumesFrom: [String]?
 
     public init() {}
 }

@@ -1,0 +1,119 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import BerthRuntime
+
+/// Volumes and binds of containers: resolved at create (volumes made as needed, the image's data copied into new
+/// volumes), bind-mounted by the supervisor at start, released at remove.
+extension ContainerStore {
+    /// The mounts of a new container from `-v`, `--mount`, `--volumes-from` and the VOLUMEs of the request and the
+    /// image, in mount order (parents before children), and the volumes the image's data is to be copied into.
+    func resolveMounts(config: ContainerConfig, hostConfig: HostConfig,
+                       imageConfig: ContainerConfig) async throws -> (mounts: [MountPoint], copyUp: [MountPoint]) {
+        var requested: [MountRequestSpec] = []
+        for bind in hostConfig.Binds ?? [] { requested.append(try MountParser.parseBind(bind)) }
+        for mount in hostConfig.Mounts ?? [] { requested.append(try MountParser.parseMount(mount)) }
+        var seen: Set<String> = []
+        for r in requested where !seen.insert(r.destination).inserted {
+            throw VolumeError.duplicateMountPoint(r.destination)
+        }
+
+        var mounts: [MountPoint] = []
+        var copyUp: [MountPoint] = []
+        for r in requested {
+            switch r.source {
+            case .bind(let path):
+                if !VolumeFiles.exists(path) {
+                    guard r.createSource else {
+                        throw VolumeError.invalidMount(type: "bind", reason: "bind source path does not exist: \(path)")
+                    }
+                    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                            attributes: [.posixPermissions: 0o755])
+                }
+                mounts.append(MountPoint(type: "bind", name: nil, source: path, destination: r.destination, driver: nil,
+                                         mode: r.mode, rw: !r.readOnly, propagation: "rprivate"))
+            case .volume(let name):
+                let volume: Volume
+                if let name {
+                    volume = try await volumes.create(VolumeCreateRequest(Name: name))
+                } else {
+                    volume = try await volumes.createAnonymous()
+                }
+                let mount = MountPoint(type: "volume", name: volume.Name, source: volume.Mountpoint,
+                                       destination: r.destination, driver: volume.Driver, mode: r.mode,
+                                       rw: !r.readOnly, propagation: "")
+                mounts.append(mount)
+                if !r.noCopy { copyUp.append(mount) }
+            }
+        }
+
+        for spec in hostConfig.VolumesFrom ?? [] {
+            let (reference, readOnly) = try MountParser.parseVolumesFrom(spec)
+            let other = try find(reference)
+            for var mount in other.mounts ?? [] where !seen.contains(mount.Destination) {
+                seen.insert(mount.Destination)
+                if let readOnly { mount.RW = !readOnly }
+                mounts.append(mount)
+            }
+        }
+
+        let anonymous = Set((config.Volumes ?? [:]).keys).union((imageConfig.Volumes ?? [:]).keys)
+        for path in anonymous.sorted() {
+            let destination = try MountParser.cleanDestination(path, type: "volume")
+            guard seen.insert(destination).inserted else { continue }
+            let volume = try await volumes.createAnonymous()
+            let mount = MountPoint(type: "volume", name: volume.Name, source: volume.Mountpoint,
+                                   destination: destination, driver: volume.Driver, mode: "", rw: true, propagation: "")
+            mounts.append(mount)
+            copyUp.append(mount)
+        }
+        let depth = { (m: MountPoint) in m.Destination.split(separator: "/").count }
+        mounts = mounts.enumerated().sorted { a, b in
+            depth(a.element) != depth(b.element) ? depth(a.element) < depth(b.element) : a.offset < b.offset
+        }.map(\.element)
+        return (mounts, copyUp)
+    }
+
+    /// Docker's copy-up: each new (empty) volume mounted over a path that holds data in the image gets that data.
+    func copyImageData(into mounts: [MountPoint], containerID: String, imageID: String) async throws {
+        let targets = mounts.filter { VolumeFiles.isEmptyDirectory($0.Source) }
+        guard !targets.isEmpty else { return }
+        let lower = try await images.layerDirectories(of: imageID)
+        let scratch = paths(containerID).rootfs
+        try await Blocking.run {
+            for mount in targets {
+                try CopyUp.copy(lowerDirs: lower, mountPoint: scratch, path: mount.Destination, into: mount.Source)
+            }
+        }
+    }
+
+    /// The bind mounts the supervisor makes for `record`.
+    func mountSpecs(for record: ContainerRecord) -> [MountSpec]? {
+        guard let mounts = record.mounts, !mounts.isEmpty else { return nil }
+        return mounts.map { MountSpec(source: $0.Source, destination: $0.Destination, readOnly: !$0.RW) }
+    }
+
+    /// For each volume in use, the containers using it (running or not).
+    public func volumeUsers() -> [String: [String]] {
+        loadIfNeeded()
+        var users: [String: [String]] = [:]
+        for record in records.values.sorted(by: { $0.created < $1.created }) {
+            for mount in record.mounts ?? [] where mount.Type == "volume" {
+                if let name = mount.Name { users[name, default: []].append(record.id) }
+            }
+        }
+        return users
+    }
+
+    /// After `record` is gone: removes its anonymous volumes that no other container uses (`docker rm -v`, `--rm`).
+    func releaseVolumes(of record: ContainerRecord) async {
+        let users = volumeUsers()
+        for mount in record.mounts ?? [] where mount.Type == "volume" {
+            guard let name = mount.Name, await volumes.isAnonymous(name) else { continue }
+            let others = (users[name] ?? []).filter { $0 != record.id }
+            if others.isEmpty { try? await volumes.remove(name, force: true, usedBy: []) }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+/// What a container asked to have mounted, before volumes are looked up or made. Pure.
+struct MountRequestSpec: Equatable {
+    enum Source: Equatable {
+        /// A named volume, or an anonymous one when nil.
+        case volume(String?)
+        case bind(String)
+    }
+
+    var source: Source
+    var destination: String
+    var readOnly: Bool
+    /// `nocopy`: no copy-up of the image's data into a new volume.
+    var noCopy: Bool = false
+    /// `-v` creates a missing bind source; `--mount` refuses it.
+    var createSource: Bool = false
+    /// The mode text docker shows in `Mounts` (`z`, `ro`, ...).
+    var mode: String = ""
+}
+
+/// Parses docker's `-v` strings and `--mount` entries the way dockerd's Linux parser does.
+enum MountParser {
+    static let modeWords: Set<String> = [
+        "ro", "rw", "z", "Z", "nocopy", "private", "rprivate", "shared", "rshared", "slave", "rslave",
+        "consistent", "cached", "delegated",
+    ]
+
+    /// `SRC:DST[:MODE]` (`Binds`). SRC is an absolute host path (a bind) or a volume name.
+    static func parseBind(_ spec: String) throws -> MountRequestSpec {
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw VolumeError.invalidSpec(spec)
+        }
+        let modes = parts.count == 3 ? parts[2].split(separator: ",").map(String.init) : []
+        guard modes.allSatisfy(modeWords.contains) else { throw VolumeError.invalidSpec(spec) }
+        let destination = try cleanDestination(parts[1], type: parts[0].hasPrefix("/") ? "bind" : "volume")
+        let readOnly = modes.contains("ro")
+        if parts[0].hasPrefix("/") {
+            return MountRequestSpec(source: .bind(clean(parts[0])), destination: destination, readOnly: readOnly,
+                                    createSource: true, mode: parts.count == 3 ? parts[2] : "")
+        }
+        guard VolumeStore.validName(parts[0]) else { throw VolumeError.invalidName(parts[0]) }
+        return MountRequestSpec(source: .volume(parts[0]), destination: destination, readOnly: readOnly,
+                                noCopy: modes.contains("nocopy"), mode: parts.count == 3 ? parts[2] : "z")
+    }
+
+    /// One `HostConfig.Mounts` entry (`--mount type=volume|bind,src=,dst=,readonly`).
+    static func parseMount(_ m: MountRequest) throws -> MountRequestSpec {
+        let type = m.Type ?? ""
+        guard type == "volume" || type == "bind" else {
+            if type.isEmpty { throw VolumeError.invalidMount(type: type, reason: "mount type unknown") }
+            throw VolumeError.invalidMount(type: type, reason: "mount type \"\(type)\" is not supported by berthd")
+        }
+        guard let target = m.Target, !target.isEmpty else {
+            throw VolumeError.invalidMount(type: type, reason: "field Target must not be empty")
+        }
+        let destination = try cleanDestination(target, type: type)
+        let readOnly = m.ReadOnly ?? false
+        if type == "bind" {
+            guard let source = m.Source, !source.isEmpty else {
+                throw VolumeError.invalidMount(type: type, reason: "field Source must not be empty")
+            }
+            guard source.hasPrefix("/") else {
+                throw VolumeError.invalidMount(type: type, reason: "invalid mount path: '\(source)' mount path must be absolute")
+            }
+            return MountRequestSpec(source: .bind(clean(source)), destination: destination, readOnly: readOnly,
+                                    createSource: false, mode: "")
+        }
+        let name = m.Source.flatMap { $0.isEmpty ? nil : $0 }
+        if let name, !VolumeStore.validName(name) { throw VolumeError.invalidName(name) }
+        return MountRequestSpec(source: .volume(name), destination: destination, readOnly: readOnly,
+                                noCopy: m.VolumeOptions?.NoCopy ?? false, mode: "z")
+    }
+
+    /// `CONTAINER[:ro|:rw]` of `--volumes-from`: the container and the read-only override, if any.
+    static func parseVolumesFrom(_ spec: String) throws -> (container: String, readOnly: Bool?) {
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 1 || parts.count == 2, !parts[0].isEmpty else {
+            throw APIError.invalidArgument("invalid volumes-from: \(spec)")
+        }
+        guard parts.count == 2 else { return (parts[0], nil) }
+        switch parts[1] {
+        case "ro": return (parts[0], true)
+        case "rw": return (parts[0], false)
+        default: throw APIError.invalidArgument("invalid mode for volumes-from: \(parts[1])")
+        }
+    }
+
+    static func cleanDestination(_ path: String, type: String) throws -> String {
+        guard path.hasPrefix("/") else {
+            throw VolumeError.invalidMount(type: type, reason: "invalid mount path: '\(path)' mount path must be absolute")
+        }
+        let cleaned = clean(path)
+        guard cleaned != "/" else {
+            throw VolumeError.invalidMount(type: type, reason: "invalid specification: destination can't be '/'")
+        }
+        return cleaned
+    }
+
+    /// A lexically cleaned absolute path: no `.`, `..`, empty components or trailing slash.
+    static func clean(_ path: String) -> String {
+        var out: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." {
+                _ = out.popLast()
+                continue
+            }
+            out.append(part)
+        }
+        return "/" + out.joined(separator: "/")
+    }
+}

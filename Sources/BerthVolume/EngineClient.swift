@@ -1,0 +1,76 @@
+import BerthCore
+import BerthHTTP
+import BerthMachine
+import Foundation
+
+/// The few Engine API calls `berth volume` makes to a machine's agent, over mutual TLS (libcurl).
+public struct EngineClient: Sendable {
+    public struct VolumeInfo: Codable, Sendable, Equatable {
+        public var Name: String
+        public var Driver: String
+        public var Mountpoint: String
+        public var Labels: [String: String]?
+        public var Options: [String: String]?
+    }
+
+    let machine: String
+    let base: String
+    let http: HTTPSClient
+
+    public init(service: MachineService, record: MachineRecord) {
+        machine = record.name
+        let tls = service.certificates.clientTLS(for: record.name)
+        let host = record.ssh.ipAddress.contains(":") ? "[\(record.ssh.ipAddress)]" : record.ssh.ipAddress
+        base = "https://\(host):\(record.engine.port)"
+        http = HTTPSClient(tls: TLSClientFiles(caPath: tls.caPath, certPath: tls.certPath, keyPath: tls.keyPath),
+                           timeout: 60, connectTimeout: 10)
+    }
+
+    /// The volume, or nil when the agent has none of that name.
+    public func volume(_ name: String) throws -> VolumeInfo? {
+        let r = try call("GET", "/volumes/" + Self.escape(name))
+        if r.status == 404 { return nil }
+        try check(r, "inspect volume \(name)")
+        return try JSONDecoder().decode(VolumeInfo.self, from: r.body)
+    }
+
+    public func createVolume(_ name: String) throws -> VolumeInfo {
+        let body = try JSONEncoder().encode(["Name": name])
+        let r = try call("POST", "/volumes/create", body: body)
+        try check(r, "create volume \(name)")
+        return try JSONDecoder().decode(VolumeInfo.self, from: r.body)
+    }
+
+    public func removeVolume(_ name: String) throws {
+        let r = try call("DELETE", "/volumes/" + Self.escape(name))
+        try check(r, "remove volume \(name)")
+    }
+
+    /// The agent's data root (`DockerRootDir`); local volumes live under `<root>/volumes`.
+    public func dataRoot() throws -> String {
+        let r = try call("GET", "/info")
+        try check(r, "info")
+        struct Info: Decodable { var DockerRootDir: String }
+        return try JSONDecoder().decode(Info.self, from: r.body).DockerRootDir
+    }
+
+    private func call(_ method: String, _ path: String, body: Data? = nil) throws -> HTTPResponse {
+        do {
+            return try http.request(method: method, url: base + path, body: body)
+        } catch {
+            throw BerthError.failed("\(machine): cannot reach the agent: \(error)")
+        }
+    }
+
+    private func check(_ r: HTTPResponse, _ what: String) throws {
+        guard !(200..<300).contains(r.status) else { return }
+        struct Message: Decodable { var message: String }
+        let text = (try? JSONDecoder().decode(Message.self, from: r.body))?.message
+            ?? String(decoding: r.body, as: UTF8.self)
+        throw BerthError.failed("\(machine): \(what): \(text)")
+    }
+
+    static func escape(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? s
+    }
+}
