@@ -49,6 +49,7 @@ let package = Package(
 
         // Pure modules
         .target(name: "BerthCore", dependencies: ["CBuildInfo"], swiftSettings: swift5),
+        .target(name: "BerthImageFormat", swiftSettings: swift5),
         .target(name: "BerthCerts", dependencies: [
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -86,6 +87,7 @@ let package = Package(
         .target(name: "BerthAgent", dependencies: [
             "BerthCore",
             "BerthRuntime",
+            "BerthImageFormat",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -114,6 +116,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ],
                     swiftSettings: swift5),
+        .testTarget(name: "BerthImageFormatTests", dependencies: ["BerthImageFormat"], swiftSettings: swift5),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"], swiftSettings: swift5),
         .testTarget(name: "BerthIntegrationTests", dependencies: ["BerthCore"], swiftSettings: swift5),
     ]

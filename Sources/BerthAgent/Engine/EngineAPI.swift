@@ -11,6 +11,9 @@ public enum EngineAPI {
         AttachRoutes.register(on: &router, context: context)
         ExecRoutes.register(on: &router, context: context)
         LogRoutes.register(on: &router, context: context)
+        ImageArchiveRoutes.register(on: &router, context: context)
+        BuildRoutes.register(on: &router, context: context)
+        ArchiveRoutes.register(on: &router, context: context)
         return router
     }
 
