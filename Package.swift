@@ -44,6 +44,7 @@ let package = Package(
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CShim", path: "Sources/CShim"),
         .target(name: "CRuntimeShim", path: "Sources/CRuntimeShim"),
+        .target(name: "CImageShim", path: "Sources/CImageShim"),
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo",
                 cSettings: [.unsafeFlags(["-DBERTH_VERSION=\"\(buildVersion)\""])]),
 
@@ -88,6 +89,7 @@ let package = Package(
             "BerthCore",
             "BerthRuntime",
             "BerthImageFormat",
+            "CImageShim",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -57,12 +57,14 @@ enum ImageArchiveRoutes {
             tagged += tags.map { ($0, id) }
             for layer in config.rootfs.diff_ids where !layers.contains(layer) { layers.append(layer) }
         }
-        var layerFiles: [(String, String)] = []
+        var collected: [(String, String)] = []
         for layer in layers {
             let path = await images.layerTarPath(layer)
             if !FileManager.default.fileExists(atPath: path) { try await images.repackLayer(layer) }
-            layerFiles.append((layer, path))
+            collected.append((layer, path))
         }
+        let layerFiles = collected
+        let configFiles = configs
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let manifestData = try encoder.encode(manifest)
@@ -91,7 +93,7 @@ enum ImageArchiveRoutes {
                 }
                 try await send(TarWriter.padding(size))
             }
-            for (id, raw) in configs {
+            for (id, raw) in configFiles {
                 let bytes = [UInt8](raw)
                 try await send(TarWriter.header(TarEntry(path: SaveFormat.configPath(id), type: .file, size: bytes.count,
                                                          mtime: now)) + bytes + TarWriter.padding(bytes.count))

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import BerthImageFormat
+import CImageShim
 import Glibc
 
 /// A file read through a descriptor, as tar input.

@@ -82,6 +82,8 @@ final class Builder: @unchecked Sendable {
                 try await images.setReference(tag, to: id)
                 await say("Successfully tagged \(tag)\n")
             }
+            // with -q the only output is the ID, which the CLI prints
+            if options.quiet { await emit(BuildMessage.stream(id + "\n")) }
         } catch let failure as Failure {
             await emit(BuildMessage.error(failure.message, code: failure.code))
         } catch let error as DockerfileError {
