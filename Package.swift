@@ -112,7 +112,7 @@ let package = Package(
                     swiftSettings: swift5),
         .testTarget(name: "BerthSSHTests", dependencies: ["BerthSSH"], swiftSettings: swift5),
         .testTarget(name: "BerthAgentTests", dependencies: [
-            "BerthAgent", "BerthCerts",
+            "BerthAgent", "BerthCerts", "BerthImageFormat",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

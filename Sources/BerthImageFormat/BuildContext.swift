@@ -126,13 +126,16 @@ public enum CopyPlan {
         public var workdir: String
         /// `--chown` resolved to numbers; nil keeps 0:0.
         public var owner: (uid: Int, gid: Int)?
+        /// `--chmod`: the mode of what is copied (not of the directories created on the way).
+        public var mode: UInt32?
         /// ADD: local tar archives are unpacked into the destination.
         public var extractArchives: Bool
         /// The time for directories created on the way.
         public var now: Int
 
-        public init(destination: String, workdir: String, owner: (uid: Int, gid: Int)? = nil,
+        public init(destination: String, workdir: String, owner: (uid: Int, gid: Int)? = nil, mode: UInt32? = nil,
                     extractArchives: Bool = false, now: Int = 0) {
+            self.mode = mode
             self.destination = destination
             self.workdir = workdir
             self.owner = owner
@@ -154,6 +157,7 @@ public enum CopyPlan {
             var entry = entry
             entry.path = path
             if let owner = options.owner { entry.uid = owner.uid; entry.gid = owner.gid } else { entry.uid = 0; entry.gid = 0 }
+            if let mode = options.mode, entry.type != .symlink { entry.mode = mode }
             out[path] = (entry, data)
         }
         for source in sources {

@@ -115,7 +115,7 @@ public enum Dockerfile {
             json = parseJSONStringArray(String(rest))
         }
         return DockerfileInstruction(line: line, keyword: keyword, flags: flags, rest: String(rest), json: json,
-                                     original: String(trimmed[..<keywordEnd]) + (rest.isEmpty ? "" : " " + rest))
+                                     original: String(trimmed))
     }
 
     /// A JSON array of strings, or nil when `text` is anything else (then the shell form applies).

@@ -80,6 +80,7 @@ import Testing
         #expect(steps[1].json == nil)
         #expect(steps[2].json == ["sh", "-c", "echo \"hi\""])
         #expect(steps[0].original == "FROM busybox AS base")
+        #expect(try Dockerfile.parse("COPY --chown=1 a b").instructions[0].original == "COPY --chown=1 a b")
     }
 
     @Test func escapeDirective() throws {

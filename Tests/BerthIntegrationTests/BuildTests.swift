@@ -28,7 +28,7 @@ struct BuildTests {
         var env = h.dockerEnvironment(Self.machine)
         env["DOCKER_BUILDKIT"] = "0"
         let d = { (args: [String]) in Harness.run(["docker"] + args, env: env) }
-        try #require(d(["import", work + "/bb.tar", "busybox"]).status == 0)
+        try #require(d(["import", "-c", "CMD [\"sh\"]", work + "/bb.tar", "busybox"]).status == 0)
 
         // The data-packed image of issue 6.
         try Self.write(work + "/dp/htdocs/index.html", "<h1>packed</h1>\n")
@@ -90,6 +90,10 @@ struct BuildTests {
         #expect(loaded.stdout.contains("Loaded image: multi:latest"), "\(loaded.stdout)\(loaded.stderr)")
         #expect(d(["image", "inspect", "-f", "{{.Id}}", "multi"]).stdout == idBefore)
         #expect(d(["run", "--rm", "multi", "test -e /etc/group || echo gone; cat a.txt"]).stdout == "gone\nfile a\n")
+
+        // The volume container of issue 6 (its command is busybox's sh).
+        #expect(d(["create", "--name", "vc_data", "datapacked"]).status == 0)
+        #expect(d(["rm", "vc_data"]).status == 0)
 
         // cp: out of and into a stopped container, a directory, and into a running one.
         #expect(d(["create", "--name", "vc", "datapacked", "cat", "/tmp/in/x.txt"]).status == 0)

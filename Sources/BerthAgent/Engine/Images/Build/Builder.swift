@@ -289,6 +289,16 @@ final class Builder: @unchecked Sendable {
             }
             owner = (uid, ids.count > 1 ? (ids[1] ?? uid) : uid)
         }
+        var mode: UInt32?
+        if let chmod = instruction.flags["chmod"] {
+            guard let parsed = UInt32(chmod, radix: 8), parsed <= 0o7777 else {
+                throw DockerfileError("invalid chmod parameter: \(chmod)")
+            }
+            mode = parsed
+        }
+        for flag in instruction.flags.keys where !["chown", "chmod", "from"].contains(flag) {
+            throw DockerfileError("Unknown flag: \(flag)")
+        }
         let base = imageID
         let store = images
         var lookups: [String: TarEntry?] = [:]
@@ -303,7 +313,7 @@ final class Builder: @unchecked Sendable {
         }
         let entries = try CopyPlan.entries(
             context: buildContext, sources: sources,
-            options: .init(destination: parts.last!, workdir: config.WorkingDir ?? "/", owner: owner,
+            options: .init(destination: parts.last!, workdir: config.WorkingDir ?? "/", owner: owner, mode: mode,
                            extractArchives: keyword == "ADD", now: Int(Date().timeIntervalSince1970)),
             existing: { lookups[$0] ?? nil })
         let diffID = try await storeLayer { sink in
