@@ -59,7 +59,8 @@ struct BuildTests {
             WORKDIR $APP
             COPY files/ ./
             RUN echo "$GREETING from $NAME" > greeting.txt \\
-             && rm /etc/group && mkdir /data && chown 1000:1000 /data
+             && rm /etc/group && mkdir /data && chown 1000:1000 /data \\
+             && rm -rf /var/www && mkdir /var/www && echo new > /var/www/n
             USER 1000:1000
             EXPOSE 8080
             LABEL stage=test
@@ -89,7 +90,8 @@ struct BuildTests {
         let loaded = d(["load", "-i", work + "/images.tar"])
         #expect(loaded.stdout.contains("Loaded image: multi:latest"), "\(loaded.stdout)\(loaded.stderr)")
         #expect(d(["image", "inspect", "-f", "{{.Id}}", "multi"]).stdout == idBefore)
-        #expect(d(["run", "--rm", "multi", "test -e /etc/group || echo gone; cat a.txt"]).stdout == "gone\nfile a\n")
+        #expect(d(["run", "--rm", "multi", "test -e /etc/group || echo gone; cat a.txt; ls /var/www"]).stdout
+            == "gone\nfile a\nn\n")  // a file whiteout and an opaque directory
 
         // The volume container of issue 6 (its command is busybox's sh).
         #expect(d(["create", "--name", "vc_data", "datapacked"]).status == 0)
