@@ -44,11 +44,13 @@ let package = Package(
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CShim", path: "Sources/CShim"),
         .target(name: "CRuntimeShim", path: "Sources/CRuntimeShim"),
+        .target(name: "CImageShim", path: "Sources/CImageShim"),
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo",
                 cSettings: [.unsafeFlags(["-DBERTH_VERSION=\"\(buildVersion)\""])]),
 
         // Pure modules
         .target(name: "BerthCore", dependencies: ["CBuildInfo"], swiftSettings: swift5),
+        .target(name: "BerthImageFormat", swiftSettings: swift5),
         .target(name: "BerthCerts", dependencies: [
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -92,6 +94,8 @@ let package = Package(
         .target(name: "BerthAgent", dependencies: [
             "BerthCore",
             "BerthRuntime",
+            "BerthImageFormat",
+            "CImageShim",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -114,13 +118,14 @@ let package = Package(
                     swiftSettings: swift5),
         .testTarget(name: "BerthSSHTests", dependencies: ["BerthSSH"], swiftSettings: swift5),
         .testTarget(name: "BerthAgentTests", dependencies: [
-            "BerthAgent", "BerthCerts",
+            "BerthAgent", "BerthCerts", "BerthImageFormat",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ],
                     swiftSettings: swift5),
         .testTarget(name: "BerthVolumeTests", dependencies: ["BerthVolume", "BerthCore"], swiftSettings: swift5),
+        .testTarget(name: "BerthImageFormatTests", dependencies: ["BerthImageFormat"], swiftSettings: swift5),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"], swiftSettings: swift5),
         .testTarget(name: "BerthIntegrationTests", dependencies: ["BerthCore"], swiftSettings: swift5),
     ]

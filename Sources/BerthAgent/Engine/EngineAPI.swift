@@ -12,6 +12,9 @@ public enum EngineAPI {
         ExecRoutes.register(on: &router, context: context)
         LogRoutes.register(on: &router, context: context)
         VolumeRoutes.register(on: &router, context: context)
+        ImageArchiveRoutes.register(on: &router, context: context)
+        BuildRoutes.register(on: &router, context: context)
+        ArchiveRoutes.register(on: &router, context: context)
         return router
     }
 

@@ -3,15 +3,16 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Glibc
+import BerthImageFormat
 import BerthRuntime
+import Glibc
 
 /// Images on disk: layers unpacked once per digest under `<dataRoot>/layers/<hex>/`, configs under
 /// `<dataRoot>/images/<hex>.json`, and the names in `<dataRoot>/images/repositories.json`, written atomically.
 public actor ImageStore {
     let dataRoot: String
     private var references: [String: String] = [:]
-    private var configs: [String: ImageConfig] = [:]
+    var configs: [String: ImageConfig] = [:]
     private var tagTimes: [String: String] = [:]
 
     var layersDirectory: String { dataRoot + "/layers" }
@@ -82,25 +83,75 @@ public actor ImageStore {
         return id
     }
 
-    /// Unpacks a layer tar once per digest; returns its `sha256:` diff ID.
+    /// Unpacks a layer tar once per digest (whiteouts in overlayfs form) and keeps the tar itself under
+    /// `layers/<hex>.tar` for `docker save`; returns its `sha256:` diff ID. The tar at `tarPath` is moved away.
     func storeLayer(tarPath: String) async throws -> String {
         let diffID = try await Blocking.run { try Digest.sha256(file: tarPath) }
         let hex = String(diffID.dropFirst(7))
         let target = layersDirectory + "/" + hex
         let fm = FileManager.default
-        if fm.fileExists(atPath: target) { return diffID }
+        if fm.fileExists(atPath: target) {
+            try? fm.removeItem(atPath: tarPath)
+            return diffID
+        }
         let partial = target + ".partial"
         try? fm.removeItem(atPath: partial)
         try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
         let size = (try? fm.attributesOfItem(atPath: tarPath)[.size] as? Int) ?? 0
         try await Blocking.run {
-            let tar = Command.find(["/usr/bin/tar", "/bin/tar"]) ?? "/usr/bin/tar"
-            let result = try Command.run([tar, "-x", "--numeric-owner", "-p", "-f", tarPath, "-C", partial])
-            guard result.status == 0 else { throw ImageStoreError.unpackFailed(result.stderr) }
+            let input = try FileTarInput(path: tarPath)
+            defer { input.close() }
+            var reader = TarReader(input)
+            do {
+                try LayerUnpacker.unpack(&reader, into: partial, whiteouts: .overlay)
+            } catch {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw ImageStoreError.unpackFailed(String(describing: error))
+            }
         }
+        try? fm.removeItem(atPath: target + ".tar")
+        try fm.moveItem(atPath: tarPath, toPath: target + ".tar")
         try Data("{\"size\":\(size)}\n".utf8).write(to: URL(fileURLWithPath: target + ".json"), options: .atomic)
         try fm.moveItem(atPath: partial, toPath: target)
         return diffID
+    }
+
+    /// The tar of a layer as it was stored (its digest is the diff ID).
+    func layerTarPath(_ diffID: String) -> String {
+        layersDirectory + "/" + diffID.dropFirst(7) + ".tar"
+    }
+
+    /// Stores an image config as given (its bytes decide the ID); checks that its layers are present.
+    func addImage(rawConfig data: Data) throws -> String {
+        let config: ImageConfig
+        do {
+            config = try JSONDecoder().decode(ImageConfig.self, from: data)
+        } catch {
+            throw APIError.invalidArgument("invalid image config: \(error)")
+        }
+        for layer in config.rootfs.diff_ids where !FileManager.default.fileExists(atPath: layersDirectory + "/" + layer.dropFirst(7)) {
+            throw APIError.invalidArgument("layer \(layer) of the image is missing")
+        }
+        let id = Digest.sha256(data)
+        try data.write(to: URL(fileURLWithPath: imagesDirectory + "/" + id.dropFirst(7) + ".json"), options: .atomic)
+        configs[id] = config
+        return id
+    }
+
+    /// The raw config JSON of an image (what its ID is the digest of).
+    func rawConfig(of id: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: imagesDirectory + "/" + id.dropFirst(7) + ".json") else {
+            throw ImageStoreError.noSuchImage(id)
+        }
+        return data
+    }
+
+    /// Stores a config built here (the builder's steps).
+    func addImage(config: ImageConfig) throws -> String { try save(config) }
+
+    /// All references and the image each names.
+    func allReferences() -> [(reference: String, id: String)] {
+        references.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     func layerSize(_ diffID: String) -> Int {
@@ -165,11 +216,7 @@ public actor ImageStore {
             try? FileManager.default.removeItem(atPath: imagesDirectory + "/" + id.dropFirst(7) + ".json")
             let layers = configs[id]?.rootfs.diff_ids ?? []
             configs.removeValue(forKey: id)
-            let stillUsed = Set(configs.values.flatMap(\.rootfs.diff_ids))
-            for layer in layers where !stillUsed.contains(layer) {
-                try? FileManager.default.removeItem(atPath: layersDirectory + "/" + layer.dropFirst(7))
-                try? FileManager.default.removeItem(atPath: layersDirectory + "/" + layer.dropFirst(7) + ".json")
-            }
+            dropUnusedLayers(layers)
             items.append(ImageDeleteItem(Deleted: id))
         }
         return items

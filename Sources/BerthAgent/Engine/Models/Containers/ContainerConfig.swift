@@ -17,8 +17,15 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
     public var Labels: [String: String]?
     public var StopSignal: String?
     public var StopTimeout: Int?
-    /// Paths that get an anonymous volume (`-v /path`, the image's VOLUME).
+    /// `VOLUME` paths of an image (docker writes `{"/path": {}}`).
     public var Volumes: [String: EmptyObject]?
+    /// `EXPOSE` ports (`{"80/tcp": {}}`).
+    public var ExposedPorts: [String: EmptyObject]?
 
+    public init() {}
+}
+
+/// The `{}` values of docker's set-like maps (`Volumes`, `ExposedPorts`).
+public struct EmptyObject: Codable, Sendable, Equatable {
     public init() {}
 }

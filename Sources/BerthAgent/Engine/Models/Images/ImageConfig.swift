@@ -9,6 +9,8 @@ public struct ImageConfig: Codable, Sendable, Equatable {
         public var created: String?
         public var created_by: String?
         public var comment: String?
+        /// True for config-only steps (ENV, CMD, ...), which add no entry to `rootfs.diff_ids`.
+        public var empty_layer: Bool?
     }
 
     public var architecture: String

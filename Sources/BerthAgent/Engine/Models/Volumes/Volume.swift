@@ -105,8 +105,3 @@ public struct MountRequest: Codable, Sendable, Equatable {
         self.ReadOnly = readOnly
     }
 }
-
-/// `{}`: the value type of docker's set-like maps (`Config.Volumes`, `ExposedPorts`).
-public struct EmptyObject: Codable, Sendable, Equatable {
-    public init() {}
-}

@@ -1,0 +1,47 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The query of `POST /build` that the legacy builder honours.
+struct BuildOptions: Sendable {
+    var tags: [ImageReference] = []
+    var dockerfile = "Dockerfile"
+    /// `--build-arg`: a nil value means "take it from the environment", which the CLI already did.
+    var buildArgs: [String: String?] = [:]
+    var labels: [String: String] = [:]
+    var quiet = false
+    var remove = true
+    var forceRemove = false
+
+    init(query: QueryParameters) throws {
+        for tag in query.values("t") where !tag.isEmpty {
+            guard let reference = ImageReference(parsing: tag) else {
+                throw APIError.invalidArgument("invalid reference format: repository name (\(tag)) must be lowercase")
+            }
+            tags.append(reference)
+        }
+        if let name = query["dockerfile"], !name.isEmpty { dockerfile = name }
+        if let text = query["buildargs"], !text.isEmpty {
+            do {
+                buildArgs = try JSONDecoder().decode([String: String?].self, from: Data(text.utf8))
+            } catch {
+                throw APIError.invalidArgument("invalid buildargs: \(text)")
+            }
+        }
+        if let text = query["labels"], !text.isEmpty {
+            do {
+                labels = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+            } catch {
+                throw APIError.invalidArgument("invalid labels: \(text)")
+            }
+        }
+        quiet = query.bool("q")
+        remove = query["rm"] == nil ? true : query.bool("rm")
+        forceRemove = query.bool("forcerm")
+        if query["remote"].map({ !$0.isEmpty }) ?? false {
+            throw APIError.notImplemented("building from a remote context is not supported")
+        }
+    }
+}

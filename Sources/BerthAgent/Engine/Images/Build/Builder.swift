@@ -1,0 +1,486 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import BerthImageFormat
+import BerthRuntime
+
+/// Runs the steps of one Dockerfile: every step commits an image; ADD, COPY and RUN add a layer, the others
+/// change the config only. Intermediate images are forgotten at the end; their layers stay with the result.
+final class Builder: @unchecked Sendable {
+    typealias Emit = (String) async -> Void
+
+    let context: EngineContext
+    let options: BuildOptions
+    let buildContext: BuildContext
+    let lex: ShellLex
+    let instructions: [DockerfileInstruction]
+
+    private var imageID: String?
+    private var image = ImageConfig(architecture: "amd64", os: "linux", created: "", comment: nil, config: nil,
+                                    rootfs: .init(type: "layers", diff_ids: []), history: [])
+    /// ARGs declared in the current stage (name → value, nil when unset).
+    private var args: [String: String?] = [:]
+    /// ARGs declared before the first FROM.
+    private var globalArgs: [String: String?] = [:]
+    private var usedBuildArgs: Set<String> = []
+    private var cmdSet = false
+    private var shell = ["/bin/sh", "-c"]
+    private var intermediates: [String] = []
+    private var emit: Emit = { _ in }
+
+    struct Failure: Error {
+        var message: String
+        var code: Int?
+    }
+
+    init(context: EngineContext, options: BuildOptions, buildContext: BuildContext, escape: Character,
+         instructions: [DockerfileInstruction]) {
+        self.context = context
+        self.options = options
+        self.buildContext = buildContext
+        self.lex = ShellLex(escape: escape)
+        self.instructions = instructions
+    }
+
+    var images: ImageStore { context.images }
+    var config: ContainerConfig {
+        get { image.config ?? ContainerConfig() }
+        set { image.config = newValue }
+    }
+
+    func say(_ text: String) async {
+        if !options.quiet { await emit(BuildMessage.stream(text)) }
+    }
+
+    /// Runs the build, writing docker's JSON messages through `emit`.
+    func run(emit: @escaping Emit) async {
+        self.emit = emit
+        do {
+            let total = instructions.count
+            for (index, instruction) in instructions.enumerated() {
+                await say("Step \(index + 1)/\(total) : \(instruction.original)\n")
+                try await step(instruction)
+            }
+            guard let finalID = imageID else { throw Failure(message: "no image was built") }
+            var id = finalID
+            if !options.labels.isEmpty {
+                var c = config
+                c.Labels = (c.Labels ?? [:]).merging(options.labels) { $1 }
+                config = c
+                id = try await commit(createdBy: nil, layer: nil)
+            }
+            let unused = Set(options.buildArgs.keys).subtracting(usedBuildArgs).subtracting(Self.predefinedArgs)
+            if !unused.isEmpty {
+                await say("[Warning] One or more build-args [\(unused.sorted().joined(separator: " "))] were not consumed\n")
+            }
+            intermediates.removeAll { $0 == id }
+            await emit(BuildMessage.aux(id: id))
+            await say("Successfully built \(id.dropFirst(7).prefix(12))\n")
+            for tag in options.tags {
+                try await images.setReference(tag, to: id)
+                await say("Successfully tagged \(tag)\n")
+            }
+            // with -q the only output is the ID, which the CLI prints
+            if options.quiet { await emit(BuildMessage.stream(id + "\n")) }
+        } catch let failure as Failure {
+            await emit(BuildMessage.error(failure.message, code: failure.code))
+        } catch let error as DockerfileError {
+            await emit(BuildMessage.error(error.message))
+        } catch {
+            await emit(BuildMessage.error(APIError(from: error).message))
+        }
+        for id in intermediates { await images.forget(id) }
+    }
+
+    static let predefinedArgs: Set<String> = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+                                              "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"]
+
+    // MARK: environment
+
+    /// The variables for substitution: ARG values under ENV values.
+    var substitution: [String: String] {
+        var env: [String: String] = [:]
+        for (k, v) in args { if let v { env[k] = v } }
+        for entry in config.Env ?? [] {
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            env[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        return env
+    }
+
+    func words(_ instruction: DockerfileInstruction) throws -> [String] {
+        if let json = instruction.json { return try json.map { try lex.processWord($0, env: substitution) } }
+        return try lex.processWords(instruction.rest, env: substitution)
+    }
+
+    func command(_ instruction: DockerfileInstruction) -> [String] {
+        instruction.json ?? (shell + [instruction.rest])
+    }
+
+    // MARK: steps
+
+    func step(_ instruction: DockerfileInstruction) async throws {
+        let keyword = instruction.keyword
+        switch keyword {
+        case "FROM": try await from(instruction)
+        case "ARG": try await arg(instruction)
+        case "RUN": try await runStep(instruction)
+        case "ADD", "COPY": try await copy(instruction)
+        case "WORKDIR":
+            try configStep(instruction)
+            let createdBy = "/bin/sh -c #(nop) WORKDIR " + (config.WorkingDir ?? "/")
+            let layer = try await workdirLayer()
+            let id = try await commit(createdBy: createdBy, layer: layer)
+            await say(" ---> \(short(id))\n")
+        default:
+            try configStep(instruction)
+            let id = try await commit(createdBy: "/bin/sh -c #(nop) " + (keyword == "CMD" || keyword == "ENTRYPOINT"
+                ? " \(keyword) \(jsonText(command(instruction)))" : " " + instruction.original), layer: nil)
+            await say(" ---> \(short(id))\n")
+        }
+    }
+
+    func from(_ instruction: DockerfileInstruction) async throws {
+        var env: [String: String] = [:]
+        for (k, v) in globalArgs { if let v { env[k] = v } }
+        let parts = try lex.processWords(instruction.rest, env: env)
+        guard let name = parts.first, parts.count == 1 || (parts.count == 3 && parts[1].lowercased() == "as") else {
+            throw DockerfileError("FROM requires either one or three arguments")
+        }
+        args = [:]
+        cmdSet = false
+        shell = ["/bin/sh", "-c"]
+        if name == "scratch" {
+            imageID = nil
+            image = ImageConfig(architecture: "amd64", os: "linux", created: Timestamp.now(), comment: nil,
+                                config: ContainerConfig(), rootfs: .init(type: "layers", diff_ids: []), history: [])
+            var c = ContainerConfig()
+            c.Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+            config = c
+            await say(" ---> \n")
+            return
+        }
+        let id: String
+        do {
+            id = try await images.resolve(name)
+        } catch {
+            let shown = ImageReference(parsing: name)?.description ?? name
+            throw Failure(message: "pull access denied for \(shown.split(separator: ":").first ?? ""), repository does not "
+                + "exist or may require 'docker login': no registry is reachable from this host; use docker load or docker import")
+        }
+        imageID = id
+        image = try await images.config(of: id)
+        image.comment = nil
+        await say(" ---> \(short(id))\n")
+    }
+
+    func arg(_ instruction: DockerfileInstruction) async throws {
+        let raw = lex.rawWords(instruction.rest)
+        guard !raw.isEmpty else { throw DockerfileError("ARG requires at least one argument") }
+        for word in raw {
+            var name = word
+            var value: String?
+            if let eq = word.firstIndex(of: "=") {
+                name = String(word[..<eq])
+                value = try lex.processWord(String(word[word.index(after: eq)...]), env: substitution)
+            }
+            if let given = options.buildArgs[name] {
+                value = given ?? value
+                usedBuildArgs.insert(name)
+            } else if Self.predefinedArgs.contains(name) == false, value == nil, let global = globalArgs[name] {
+                value = global
+            }
+            if imageID == nil && image.rootfs.diff_ids.isEmpty && image.created.isEmpty {
+                globalArgs[name] = value
+            } else {
+                args[name] = value
+            }
+        }
+        if !image.created.isEmpty {
+            let id = try await commit(createdBy: "/bin/sh -c #(nop)  " + instruction.original, layer: nil)
+            await say(" ---> \(short(id))\n")
+        }
+    }
+
+    func configStep(_ instruction: DockerfileInstruction) throws {
+        var c = config
+        let env = substitution
+        switch instruction.keyword {
+        case "ENV":
+            for (key, value) in try lex.keyValues(instruction.rest, env: env, keyword: "ENV") {
+                var list = c.Env ?? []
+                list.removeAll { $0 == key || $0.hasPrefix(key + "=") }
+                list.append(key + "=" + value)
+                c.Env = list
+                config = c  // later pairs see earlier ones? docker substitutes all with the env before the step
+            }
+        case "LABEL":
+            for (key, value) in try lex.keyValues(instruction.rest, env: env, keyword: "LABEL") {
+                var labels = c.Labels ?? [:]
+                labels[key] = value
+                c.Labels = labels
+            }
+        case "CMD":
+            c.Cmd = command(instruction)
+            cmdSet = true
+        case "ENTRYPOINT":
+            c.Entrypoint = instruction.json ?? (instruction.rest.isEmpty ? nil : shell + [instruction.rest])
+            if !cmdSet { c.Cmd = nil }
+        case "WORKDIR":
+            let path = try lex.processWord(instruction.rest, env: env)
+            guard !path.isEmpty else { throw DockerfileError("WORKDIR requires exactly one argument") }
+            let base = c.WorkingDir.flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+            c.WorkingDir = "/" + TarPath.join(base, path)
+            if c.WorkingDir == "/." { c.WorkingDir = "/" }
+        case "USER":
+            let user = try lex.processWord(instruction.rest, env: env)
+            guard !user.isEmpty else { throw DockerfileError("USER requires exactly one argument") }
+            c.User = user
+        case "VOLUME":
+            let paths = try words(instruction)
+            guard !paths.isEmpty, !paths.contains(where: \.isEmpty) else {
+                throw DockerfileError("VOLUME specified can not be an empty string")
+            }
+            var volumes = c.Volumes ?? [:]
+            for path in paths { volumes[path] = EmptyObject() }
+            c.Volumes = volumes
+        case "EXPOSE":
+            var ports = c.ExposedPorts ?? [:]
+            for port in try lex.processWords(instruction.rest, env: env) {
+                ports[port.contains("/") ? port.lowercased() : port + "/tcp"] = EmptyObject()
+            }
+            c.ExposedPorts = ports
+        case "STOPSIGNAL":
+            c.StopSignal = try lex.processWord(instruction.rest, env: env)
+        case "SHELL":
+            guard let json = instruction.json, !json.isEmpty else {
+                throw DockerfileError("SHELL requires the arguments to be in JSON form")
+            }
+            shell = json
+        case "MAINTAINER":
+            break
+        default:
+            throw DockerfileError("\(instruction.keyword) is not supported by berthd's builder")
+        }
+        config = c
+    }
+
+    // MARK: layers
+
+    func copy(_ instruction: DockerfileInstruction) async throws {
+        let keyword = instruction.keyword
+        if instruction.flags["from"] != nil {
+            throw DockerfileError("\(keyword) --from is not supported by berthd's builder")
+        }
+        let parts = try words(instruction)
+        guard parts.count >= 2 else { throw DockerfileError("\(keyword) requires at least two arguments") }
+        var sources: [String] = []
+        for source in parts.dropLast() {
+            if source.contains("://") { throw Failure(message: "\(keyword) from a URL is not supported by berthd's builder") }
+            sources += try buildContext.sources(source, instruction: keyword)
+        }
+        var owner: (uid: Int, gid: Int)?
+        if let chown = instruction.flags["chown"] {
+            let ids = try lex.processWord(chown, env: substitution).split(separator: ":").map { Int($0) }
+            guard let uid = ids.first ?? nil else {
+                throw DockerfileError("--chown with user names is not supported by berthd's builder; use numeric IDs")
+            }
+            owner = (uid, ids.count > 1 ? (ids[1] ?? uid) : uid)
+        }
+        var mode: UInt32?
+        if let chmod = instruction.flags["chmod"] {
+            guard let parsed = UInt32(chmod, radix: 8), parsed <= 0o7777 else {
+                throw DockerfileError("invalid chmod parameter: \(chmod)")
+            }
+            mode = parsed
+        }
+        for flag in instruction.flags.keys where !["chown", "chmod", "from"].contains(flag) {
+            throw DockerfileError("Unknown flag: \(flag)")
+        }
+        let base = imageID
+        let store = images
+        var lookups: [String: TarEntry?] = [:]
+        if let base {
+            // what CopyPlan may ask: the destination and its parents
+            let dest = TarPath.join(config.WorkingDir.flatMap { $0.isEmpty ? nil : $0 } ?? "/", parts.last!)
+            var path = dest
+            while path != "." {
+                lookups[path] = try await store.lookup(path, in: base)
+                path = TarPath.parent(path)
+            }
+        }
+        let entries = try CopyPlan.entries(
+            context: buildContext, sources: sources,
+            options: .init(destination: parts.last!, workdir: config.WorkingDir ?? "/", owner: owner, mode: mode,
+                           extractArchives: keyword == "ADD", now: Int(Date().timeIntervalSince1970)),
+            existing: { lookups[$0] ?? nil })
+        let diffID = try await storeLayer { sink in
+            for (entry, data) in entries {
+                try sink.write(TarWriter.header(entry))
+                if entry.type == .file { try sink.write(data); try sink.write(TarWriter.padding(data.count)) }
+            }
+            try sink.write(TarWriter.end)
+        }
+        let described = sources.count == 1 ? sources[0] : "multi:" + String(diffID.dropFirst(7).prefix(12))
+        let id = try await commit(createdBy: "/bin/sh -c #(nop) \(keyword) \(described) in \(parts.last!) ", layer: diffID)
+        await say(" ---> \(short(id))\n")
+    }
+
+    /// A layer creating the working directory when the image lacks it (the runtime cannot enter a missing one).
+    func workdirLayer() async throws -> String? {
+        let dir = TarEntry.clean(config.WorkingDir ?? "/")
+        guard dir != "." else { return nil }
+        var missing: [TarEntry] = []
+        var path = dir
+        let now = Int(Date().timeIntervalSince1970)
+        while path != "." {
+            if let base = imageID, let found = try await images.lookup(path, in: base) {
+                if found.type != .directory {
+                    throw Failure(message: "cannot create working directory \(config.WorkingDir ?? ""): not a directory")
+                }
+                break
+            }
+            missing.insert(TarEntry(path: path, type: .directory, mode: 0o755, mtime: now), at: 0)
+            path = TarPath.parent(path)
+        }
+        guard !missing.isEmpty else { return nil }
+        let entries = missing
+        return try await storeLayer { sink in
+            for entry in entries { try sink.write(TarWriter.header(entry)) }
+            try sink.write(TarWriter.end)
+        }
+    }
+
+    /// Writes a layer tar through `produce` into a temporary file and stores it.
+    func storeLayer(_ produce: @escaping @Sendable (FileSink) throws -> Void) async throws -> String {
+        let tmp = context.configuration.dataRoot + "/tmp"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let path = tmp + "/layer-\(UUID().uuidString).tar"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await Blocking.run {
+            let sink = try FileSink(path: path)
+            do { try produce(sink) } catch { try? sink.close(); throw error }
+            try sink.close()
+        }
+        return try await images.storeLayer(tarPath: path)
+    }
+
+    func runStep(_ instruction: DockerfileInstruction) async throws {
+        guard let base = imageID else { throw Failure(message: "RUN needs a base image with a shell (FROM scratch has none)") }
+        let args = command(instruction)
+        var env = config.Env ?? []
+        for (name, value) in self.args {
+            guard let value, !env.contains(where: { $0.hasPrefix(name + "=") }) else { continue }
+            env.append(name + "=" + value)
+        }
+        var runConfig = config
+        runConfig.Image = base
+        runConfig.Cmd = args
+        runConfig.Entrypoint = []
+        runConfig.Env = env
+        runConfig.Tty = false
+        runConfig.OpenStdin = false
+        runConfig.AttachStdout = true
+        runConfig.AttachStderr = true
+        let containers = context.containers
+        let containerID = try await containers.create(name: nil, request: ContainerCreateRequest(config: runConfig,
+                                                                                                 hostConfig: HostConfig()))
+        await say(" ---> Running in \(containerID.prefix(12))\n")
+        var removeContainer = options.remove || options.forceRemove
+        defer {
+            if removeContainer {
+                Task { try? await containers.remove(containerID, force: true) }
+            }
+        }
+        let logPath = await containers.paths(containerID).log
+        var offset = 0
+        var partial: [UInt8] = []
+        func pump() async {
+            guard let data = FileManager.default.contents(atPath: logPath), data.count > offset else { return }
+            partial += data[offset...]
+            offset = data.count
+            while let newline = partial.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(partial[..<newline])
+                partial.removeSubrange(...newline)
+                if let entry = try? JSONDecoder().decode(LogEntry.self, from: Data(line)) { await say(entry.log) }
+            }
+        }
+        let exitCode: Int
+        do {
+            _ = try await containers.start(containerID)
+            let waiter = Task { try await containers.wait(containerID, condition: .notRunning) }
+            while true {
+                await pump()
+                if !((try? await containers.find(containerID))?.state.Running ?? false) { break }
+                try? await Task.sleep(nanoseconds: 100_000_000)
+            }
+            exitCode = try await waiter.value.StatusCode
+            await pump()
+        } catch {
+            removeContainer = options.forceRemove || options.remove
+            throw Failure(message: "The command '\(args.joined(separator: " "))' could not be started: \(APIError(from: error).message)",
+                          code: 126)
+        }
+        if exitCode != 0 {
+            removeContainer = options.forceRemove
+            if !removeContainer { intermediates.removeAll { $0 == base } }  // the kept container needs its image
+            throw Failure(message: "The command '\(args.joined(separator: " "))' returned a non-zero code: \(exitCode)",
+                          code: exitCode)
+        }
+        let upper = await containers.paths(containerID).upper
+        let diffID = try await storeLayer { sink in
+            try LayerPacker.pack(upper, as: ".", overlayWhiteouts: true, skip: Self.runtimeMountPoints(upper)) {
+                try sink.write($0)
+            }
+        }
+        if removeContainer {
+            await say("Removing intermediate container \(containerID.prefix(12))\n")
+            try? await containers.remove(containerID, force: true)
+            removeContainer = false
+        }
+        let createdBy = instruction.json.map { "|0 " + $0.joined(separator: " ") } ?? (shell.joined(separator: " ") + " " + instruction.rest)
+        let id = try await commit(createdBy: createdBy, layer: diffID)
+        await say(" ---> \(short(id))\n")
+    }
+
+    /// Empty `/proc`, `/dev` and `/sys` the runtime created as mount points: not part of the layer.
+    static func runtimeMountPoints(_ upper: String) -> Set<String> {
+        var skip: Set<String> = []
+        for name in ["proc", "dev", "sys"] {
+            let contents = try? FileManager.default.contentsOfDirectory(atPath: upper + "/" + name)
+            if let contents, contents.isEmpty { skip.insert(name) }
+        }
+        return skip
+    }
+
+    // MARK: commit
+
+    func commit(createdBy: String?, layer: String?) async throws -> String {
+        let now = Timestamp.now()
+        image.created = now
+        if let layer { image.rootfs.diff_ids.append(layer) }
+        if let createdBy {
+            image.history = (image.history ?? []) + [.init(created: now, created_by: createdBy, comment: nil,
+                                                           empty_layer: layer == nil ? true : nil)]
+        }
+        let id = try await images.addImage(config: image)
+        if !intermediates.contains(id) { intermediates.append(id) }
+        imageID = id
+        return id
+    }
+
+    func short(_ id: String) -> String { String(id.dropFirst(7).prefix(12)) }
+
+    func jsonText(_ list: [String]) -> String {
+        "[" + list.map { BuildMessage.quote($0) }.joined(separator: " ") + "]"
+    }
+}
+
+extension ContainerCreateRequest {
+    init(config: ContainerConfig, hostConfig: HostConfig) {
+        self.config = config
+        self.hostConfig = hostConfig
+    }
+}

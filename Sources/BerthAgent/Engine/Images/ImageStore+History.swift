@@ -1,0 +1,101 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import BerthImageFormat
+import BerthRuntime
+import Glibc
+
+/// One row of `GET /images/{name}/history`.
+public struct ImageHistoryItem: Codable, Sendable {
+    public var Id: String
+    public var Created: Int
+    public var CreatedBy: String
+    public var Tags: [String]?
+    public var Size: Int
+    public var Comment: String
+}
+
+extension ImageStore {
+    /// `docker history`: the config's history, newest first; each non-empty step takes the next layer's size.
+    public func history(_ name: String) throws -> [ImageHistoryItem] {
+        let id = try resolve(name)
+        let config = try config(of: id)
+        var layers = config.rootfs.diff_ids[...]
+        var rows: [ImageHistoryItem] = []
+        let steps = config.history ?? config.rootfs.diff_ids.map { _ in ImageConfig.History(created: config.created) }
+        for step in steps {
+            var size = 0
+            if !(step.empty_layer ?? false), let layer = layers.first {
+                size = layerSize(layer)
+                layers = layers.dropFirst()
+            }
+            rows.append(ImageHistoryItem(Id: "<missing>", Created: RFC3339Seconds.parse(step.created ?? config.created),
+                                         CreatedBy: step.created_by ?? "", Tags: nil, Size: size,
+                                         Comment: step.comment ?? ""))
+        }
+        rows.reverse()
+        if !rows.isEmpty {
+            rows[0].Id = id
+            let tags = tags(of: id)
+            rows[0].Tags = tags.isEmpty ? nil : tags
+        }
+        return rows
+    }
+
+    /// Drops an image nobody names (a build's intermediate step) and the layers no other image uses.
+    func forget(_ id: String) {
+        guard configs[id] != nil, tags(of: id).isEmpty else { return }
+        try? FileManager.default.removeItem(atPath: imagesDirectory + "/" + id.dropFirst(7) + ".json")
+        let layers = configs[id]?.rootfs.diff_ids ?? []
+        configs.removeValue(forKey: id)
+        dropUnusedLayers(layers)
+    }
+
+    /// Removes the layers among `candidates` that no image refers to any more.
+    func dropUnusedLayers(_ candidates: [String]) {
+        let stillUsed = Set(configs.values.flatMap(\.rootfs.diff_ids))
+        for layer in candidates where !stillUsed.contains(layer) {
+            let base = layersDirectory + "/" + layer.dropFirst(7)
+            for path in [base, base + ".json", base + ".tar"] { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
+
+    /// Rebuilds `layers/<hex>.tar` from the unpacked directory (layers stored before tars were kept).
+    func repackLayer(_ diffID: String) async throws {
+        let directory = layersDirectory + "/" + diffID.dropFirst(7)
+        let target = layerTarPath(diffID)
+        try await Blocking.run {
+            let sink = try FileSink(path: target + ".partial")
+            try LayerPacker.pack(directory, as: ".", overlayWhiteouts: true) { try sink.write($0) }
+            try sink.close()
+            try FileManager.default.moveItem(atPath: target + ".partial", toPath: target)
+        }
+    }
+
+    /// Metadata of `path` (relative, `usr/local`) in the image's merged layers, nil when absent or deleted.
+    func lookup(_ path: String, in id: String) throws -> TarEntry? {
+        let directories = try layerDirectories(of: id)
+        let parts = TarEntry.clean(path).split(separator: "/")
+        for directory in directories {
+            // a whiteout of the path or of a parent in a higher layer hides it
+            var current = directory
+            var hidden = false
+            for part in parts {
+                current += "/" + part
+                var st = stat()
+                if lstat(current, &st) == 0, (st.st_mode & S_IFMT) == S_IFCHR, st.st_rdev == 0 { hidden = true; break }
+            }
+            if hidden { return nil }
+            var st = stat()
+            if lstat(directory + "/" + parts.joined(separator: "/"), &st) == 0 {
+                let kind = st.st_mode & S_IFMT
+                return TarEntry(path: String(path), type: kind == S_IFDIR ? .directory : kind == S_IFLNK ? .symlink : .file,
+                                mode: UInt32(st.st_mode & 0o7777), uid: Int(st.st_uid), gid: Int(st.st_gid),
+                                mtime: st.st_mtim.tv_sec)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// docker build (legacy builder), history, save/load and cp on a lab host with the stock CLI (issues 5 and 6).
+@Suite(.serialized, .enabled(if: Harness.enabled))
+struct BuildTests {
+    static let machine = "btbld1"
+
+    static func write(_ path: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func buildHistorySaveLoadCopy() throws {
+        let h = Harness("bld")
+        let work = NSTemporaryDirectory() + "btbld-\(getpid())"
+        defer {
+            h.cleanup([Self.machine])
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        let created = h.berth(["create", "-d", "lab", "--lab-network", "btbld", "--lab-subnet", "10.213.102.0/24",
+                               Self.machine])
+        try #require(created.status == 0, "\(created.stderr)")
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let built = Harness.run([Harness.repo + "/Tests/scripts/busybox-rootfs.sh", work + "/bb.tar"])
+        try #require(built.status == 0, "\(built.stderr)")
+        var env = h.dockerEnvironment(Self.machine)
+        env["DOCKER_BUILDKIT"] = "0"
+        let d = { (args: [String]) in Harness.run(["docker"] + args, env: env) }
+        try #require(d(["import", "-c", "CMD [\"sh\"]", work + "/bb.tar", "busybox"]).status == 0)
+
+        // The data-packed image of issue 6.
+        try Self.write(work + "/dp/htdocs/index.html", "<h1>packed</h1>\n")
+        try Self.write(work + "/dp/Dockerfile", """
+            FROM busybox
+            ADD htdocs /usr/local/apache2/htdocs
+            VOLUME /usr/local/apache2/htdocs
+
+            """)
+        let dp = d(["build", "-t", "datapacked", work + "/dp"])
+        #expect(dp.status == 0, "\(dp.stdout)\(dp.stderr)")
+        #expect(dp.stdout.contains("Step 1/3 : FROM busybox"))
+        #expect(dp.stdout.contains("Successfully tagged datapacked:latest"))
+        #expect(d(["image", "inspect", "-f", "{{json .Config.Volumes}}", "datapacked"]).stdout
+            == "{\"/usr/local/apache2/htdocs\":{}}\n")
+        #expect(d(["run", "--rm", "datapacked", "cat", "/usr/local/apache2/htdocs/index.html"]).stdout
+            == "<h1>packed</h1>\n")
+
+        // Several steps: ARG, ENV, WORKDIR, COPY, RUN (deleting a file), USER, EXPOSE, LABEL, ENTRYPOINT, CMD.
+        try Self.write(work + "/ms/files/a.txt", "file a\n")
+        try Self.write(work + "/ms/files/skip.log", "ignored\n")
+        try Self.write(work + "/ms/.dockerignore", "**/*.log\n")
+        try Self.write(work + "/ms/Dockerfile", """
+            ARG BASE=busybox
+            FROM $BASE
+            ARG GREETING=hello
+            ENV APP=/app NAME="the app"
+            WORKDIR $APP
+            COPY files/ ./
+            RUN echo "$GREETING from $NAME" > greeting.txt \\
+             && rm /etc/group && mkdir /data && chown 1000:1000 /data \\
+             && rm -rf /var/www && mkdir /var/www && echo new > /var/www/n
+            USER 1000:1000
+            EXPOSE 8080
+            LABEL stage=test
+            ENTRYPOINT ["/bin/sh", "-c"]
+            CMD ["cat greeting.txt a.txt; id -u; pwd; ls /app"]
+
+            """)
+        let ms = d(["build", "--build-arg", "GREETING=hi", "-t", "multi", work + "/ms"])
+        #expect(ms.status == 0, "\(ms.stdout)\(ms.stderr)")
+        #expect(ms.stdout.contains("Removing intermediate container"))
+        let out = d(["run", "--rm", "multi"])
+        #expect(out.stdout == "hi from the app\nfile a\n1000\n/app\na.txt\ngreeting.txt\n", "\(out.stderr)")
+        #expect(d(["run", "--rm", "multi", "test -e /etc/group || echo gone"]).stdout == "gone\n")
+        #expect(d(["image", "inspect", "-f", "{{.Config.User}} {{.Config.WorkingDir}} {{.Config.Labels.stage}}", "multi"])
+            .stdout == "1000:1000 /app test\n")
+        let history = d(["history", "--no-trunc", "--format", "{{.CreatedBy}}", "multi"])
+        #expect(history.status == 0)
+        #expect(history.lines.contains { $0.contains("echo \"$GREETING from $NAME\"") })
+        #expect(history.lines.count == 11)  // 10 steps after FROM + the imported layer
+
+        // save, rmi, load: same IDs, whiteouts still hide the deleted file.
+        let idBefore = d(["image", "inspect", "-f", "{{.Id}}", "multi"]).stdout
+        #expect(d(["save", "-o", work + "/images.tar", "multi", "datapacked"]).status == 0)
+        let listed = Harness.run(["tar", "-tf", work + "/images.tar"]).stdout
+        #expect(listed.contains("manifest.json") && listed.contains("repositories"))
+        #expect(d(["rmi", "multi", "datapacked"]).status == 0)
+        let loaded = d(["load", "-i", work + "/images.tar"])
+        #expect(loaded.stdout.contains("Loaded image: multi:latest"), "\(loaded.stdout)\(loaded.stderr)")
+        #expect(d(["image", "inspect", "-f", "{{.Id}}", "multi"]).stdout == idBefore)
+        #expect(d(["run", "--rm", "multi", "test -e /etc/group || echo gone; cat a.txt; ls /var/www"]).stdout
+            == "gone\nfile a\nn\n")  // a file whiteout and an opaque directory
+
+        // The volume container of issue 6 (its command is busybox's sh).
+        #expect(d(["create", "--name", "vc_data", "datapacked"]).status == 0)
+        #expect(d(["rm", "vc_data"]).status == 0)
+
+        // cp: out of and into a stopped container, a directory, and into a running one.
+        #expect(d(["create", "--name", "vc", "datapacked", "cat", "/tmp/in/x.txt"]).status == 0)
+        #expect(d(["cp", "vc:/usr/local/apache2/htdocs", work + "/out"]).status == 0)
+        #expect((try? String(contentsOfFile: work + "/out/index.html", encoding: .utf8)) == "<h1>packed</h1>\n")
+        try Self.write(work + "/in/x.txt", "copied in\n")
+        let cpIn = d(["cp", work + "/in", "vc:/tmp/"])
+        #expect(cpIn.status == 0, "\(cpIn.stderr)")
+        #expect(d(["start", "-a", "vc"]).stdout == "copied in\n")
+        #expect(d(["run", "-d", "--name", "live", "busybox", "sleep", "60"]).status == 0)
+        #expect(d(["cp", work + "/in/x.txt", "live:/tmp/y.txt"]).status == 0)
+        #expect(d(["exec", "live", "cat", "/tmp/y.txt"]).stdout == "copied in\n")
+        #expect(d(["cp", "live:/etc/passwd", work + "/passwd"]).status == 0)
+        #expect((try? String(contentsOfFile: work + "/passwd", encoding: .utf8))?.hasPrefix("root:") == true)
+        #expect(d(["cp", "live:/nonexistent", work + "/x"]).stderr.contains("Could not find the file /nonexistent"))
+        #expect(d(["rm", "-f", "live", "vc"]).status == 0)
+
+        // Bad Dockerfiles: docker's errors, non-zero exit.
+        try Self.write(work + "/bad/Dockerfile", "FROM busybox\nFOOBAR x\n")
+        let bad = d(["build", work + "/bad"])
+        #expect(bad.status != 0 && bad.stderr.contains("dockerfile parse error line 2: unknown instruction: FOOBAR"))
+        try Self.write(work + "/fail/Dockerfile", "FROM busybox\nRUN exit 3\n")
+        let fail = d(["build", work + "/fail"])
+        #expect(fail.status != 0)
+        #expect((fail.stdout + fail.stderr).contains("The command '/bin/sh -c exit 3' returned a non-zero code: 3"))
+    }
+}
