@@ -16,6 +16,8 @@ public final class SSHCommandStream {
     private let channel: SSHChannel
     private var stdout = Data()
     private var stderr = Data()
+    /// Set when the command stopped reading before its input ended.
+    private var stopped = false
     /// Bytes handed to libssh2 per call; the SSH window decides how much goes out at once.
     static let chunkSize = 1 << 20
 
@@ -44,6 +46,10 @@ public final class SSHCommandStream {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         var total: Int64 = 0
+        // A write that returned EAGAIN may have left a packet half sent; libssh2 then refuses any other packet on the
+        // session (LIBSSH2_ERROR_BAD_USE) until the same write is repeated. So after EAGAIN the same write is retried,
+        // and the loop only gives up on a command that stopped reading when nothing is half sent (libssh2 waits for
+        // a window adjustment, not for the socket).
         feeding: while true {
             let n: Int
             do {
@@ -60,17 +66,23 @@ public final class SSHCommandStream {
                     offset += w
                     total += Int64(w)
                     progress?(total)
-                } else if w == Int(LIBSSH2_ERROR_EAGAIN) {
+                } else if w == 0 || w == Int(LIBSSH2_ERROR_EAGAIN) {
                     try drainOutput()
-                    if channel.remoteEOF { break feeding }
-                    try session.waitForChannelTraffic(outbound: session.outboundBlocked(), extra: [])
-                } else if w < 0 {
+                    let socketFull = session.outboundBlocked()
+                    if channel.remoteEOF && !socketFull {
+                        stopped = true
+                        break feeding
+                    }
+                    try session.waitForChannelTraffic(outbound: socketFull, extra: [])
+                } else {
                     // The command closed its input (it failed or exited): finish() reports it.
                     try session.rethrowTransport(Int32(truncatingIfNeeded: w), operation: "sending to `\(command)`")
+                    stopped = true
                     break feeding
                 }
             }
         }
+        if stopped { return total }
         while true {
             let rc = channel.sendEOF()
             if rc == LIBSSH2_ERROR_EAGAIN {
@@ -78,6 +90,7 @@ public final class SSHCommandStream {
                 try session.waitForChannelTraffic(outbound: session.outboundBlocked(), extra: [])
                 continue
             }
+            // A channel-level refusal means the command is gone already; finish() tells how it ended.
             if rc < 0 { try session.rethrowTransport(rc, operation: "closing the input of `\(command)`") }
             return total
         }

@@ -14,9 +14,9 @@ struct VolumeTests {
         let built = Harness.run([Harness.repo + "/Tests/scripts/busybox-rootfs.sh", tar])
         try #require(built.status == 0, "\(built.stderr)")
         for m in machines {
-            try #require(h.docker(m, ["import", tar, "busybox"]).status == 0)
+            try #require(h.docker(m, ["import", "-c", "CMD [\"sh\"]", tar, "busybox"]).status == 0)
         }
-        try #require(h.docker(machines[0], ["import", "--change", "VOLUME /var/www", tar, "datapacked"]).status == 0)
+        try #require(h.docker(machines[0], ["import", "--change", "VOLUME /var/www", "--change", "CMD [\"sh\"]", tar, "datapacked"]).status == 0)
         return tar
     }
 

@@ -3,7 +3,7 @@ echo "== docker build: FROM busybox + COPY + RUN + CMD, no cache (best of ${BUIL
 bbdir=$(mktemp -d /tmp/berth-bench-build.XXXXXX)
 on_exit 'rm -rf "$bbdir"; docker rmi benchbuild'
 if ! docker image inspect busybox >/dev/null 2>&1; then
-  bash "$(dirname "$0")/busybox-rootfs.sh" "$bbdir/bb.tar" && docker import "$bbdir/bb.tar" busybox >/dev/null
+  bash "$(dirname "$0")/busybox-rootfs.sh" "$bbdir/bb.tar" && docker import -c 'CMD ["sh"]' "$bbdir/bb.tar" busybox >/dev/null
 fi
 mkdir -p "$bbdir/ctx"
 head -c 1M /dev/urandom > "$bbdir/ctx/blob"

@@ -6,7 +6,7 @@ vdir=$(mktemp -d /tmp/berth-bench-vol.XXXXXX)
 on_exit 'rm -rf "$vdir"'
 if ! docker image inspect busybox >/dev/null 2>&1; then
   bash "$(dirname "$0")/busybox-rootfs.sh" "$vdir/bb.tar"
-  docker import "$vdir/bb.tar" busybox >/dev/null
+  docker import -c 'CMD ["sh"]' "$vdir/bb.tar" busybox >/dev/null
 fi
 docker volume create benchvol >/dev/null
 mp=$(docker volume inspect -f '{{.Mountpoint}}' benchvol)

@@ -3,7 +3,7 @@ step "Containers: import a busybox rootfs as an image, run, exec, logs, stop, re
 bbtar=$(mktemp /tmp/berth-demo-bb.XXXXXX)
 on_exit 'rm -f "$bbtar"'
 bash "$(dirname "$0")/busybox-rootfs.sh" "$bbtar"
-run docker import "$bbtar" busybox
+run docker import -c 'CMD ["sh"]' "$bbtar" busybox
 run docker images
 run docker run --rm busybox echo hello from a container
 run docker run --rm busybox sh -c 'hostname; cat /proc/1/cmdline | tr "\0" " "; echo; id'

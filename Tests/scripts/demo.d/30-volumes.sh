@@ -11,7 +11,7 @@ step "A data-packed volume container: an image with VOLUME /var/www, docker crea
 bbdir=$(mktemp -d /tmp/berth-demo-vol.XXXXXX)
 on_exit 'rm -rf "$bbdir"'
 bash "$(dirname "$0")/busybox-rootfs.sh" "$bbdir/bb.tar"
-run docker import --change 'VOLUME /var/www' "$bbdir/bb.tar" datapacked
+run docker import --change 'VOLUME /var/www' --change 'CMD ["sh"]' "$bbdir/bb.tar" datapacked
 run docker create --name vc_data datapacked
 run docker run -d --volumes-from vc_data --name vweb busybox httpd -f -p 80 -h /var/www
 run docker exec vweb cat /var/www/index.html
@@ -34,9 +34,9 @@ docker run --rm -v data:/data busybox sh -c "$sums" > "$bbdir/lab1.sums"
 run "$BERTH" volume migrate lab1:data lab2
 run "$BERTH" volume backup lab2:data "$bbdir/data.tar"
 run "$BERTH" volume restore "$bbdir/data.tar" lab3:restored
-(eval "$("$BERTH" env lab2)"; docker import "$bbdir/bb.tar" busybox >/dev/null;
+(eval "$("$BERTH" env lab2)"; docker import -c 'CMD ["sh"]' "$bbdir/bb.tar" busybox >/dev/null;
  docker run --rm -v data:/data busybox sh -c "$sums") > "$bbdir/lab2.sums"
-(eval "$("$BERTH" env lab3)"; docker import "$bbdir/bb.tar" busybox >/dev/null;
+(eval "$("$BERTH" env lab3)"; docker import -c 'CMD ["sh"]' "$bbdir/bb.tar" busybox >/dev/null;
  docker run --rm -v restored:/data busybox sh -c "$sums") > "$bbdir/lab3.sums"
 if cmp -s "$bbdir/lab1.sums" "$bbdir/lab2.sums" && cmp -s "$bbdir/lab1.sums" "$bbdir/lab3.sums"; then
   echo "lab1:data, lab2:data and lab3:restored have the same files and checksums"

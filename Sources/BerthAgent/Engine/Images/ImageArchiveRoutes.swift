@@ -80,7 +80,7 @@ enum ImageArchiveRoutes {
                 try await send(TarWriter.header(TarEntry(path: dir, type: .directory, mode: 0o755, mtime: now)))
                 try await send(TarWriter.header(TarEntry(path: dir + "/VERSION", type: .file, size: 3, mtime: now))
                                + Array("1.0".utf8) + TarWriter.padding(3))
-                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                let size = FileSize.of(path) ?? 0
                 try await send(TarWriter.header(TarEntry(path: dir + "/layer.tar", type: .file, size: size, mtime: now)))
                 var input = try FileTarInput(path: path)
                 defer { input.close() }

@@ -97,7 +97,7 @@ public actor ImageStore {
         let partial = target + ".partial"
         try? fm.removeItem(atPath: partial)
         try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
-        let size = (try? fm.attributesOfItem(atPath: tarPath)[.size] as? Int) ?? 0
+        let size = FileSize.of(tarPath) ?? 0
         try await Blocking.run {
             let input = try FileTarInput(path: tarPath)
             defer { input.close() }

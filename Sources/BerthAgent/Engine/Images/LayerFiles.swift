@@ -303,3 +303,13 @@ enum LayerPacker {
 extension FileTarInput {
     init(fd: Int32) { self.fd = fd }
 }
+
+/// Sizes through stat(2): FoundationEssentials' attribute dictionaries do not bridge `.size` to `Int`.
+enum FileSize {
+    /// The size of the file at `path` (following links), or nil when it cannot be read.
+    static func of(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_size)
+    }
+}
