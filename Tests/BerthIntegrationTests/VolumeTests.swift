@@ -16,7 +16,8 @@ struct VolumeTests {
         for m in machines {
             try #require(h.docker(m, ["import", tar, "busybox"]).status == 0)
         }
-        try #require(h.docker(machines[0], ["import", "--change", "VOLUME /var/www", tar, "datapacked"]).status == 0)
+        try #require(h.docker(machines[0], ["import", "--change", "VOLUME /var/www", "--change", "CMD [\"sh\"]", tar,
+                                                    "datapacked"]).status == 0)
         return tar
     }
 

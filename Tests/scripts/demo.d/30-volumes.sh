@@ -11,7 +11,7 @@ step "A data-packed volume container: an image with VOLUME /var/www, docker crea
 bbdir=$(mktemp -d /tmp/berth-demo-vol.XXXXXX)
 on_exit 'rm -rf "$bbdir"'
 bash "$(dirname "$0")/busybox-rootfs.sh" "$bbdir/bb.tar"
-run docker import --change 'VOLUME /var/www' "$bbdir/bb.tar" datapacked
+run docker import --change 'VOLUME /var/www' --change 'CMD ["sh"]' "$bbdir/bb.tar" datapacked
 run docker create --name vc_data datapacked
 run docker run -d --volumes-from vc_data --name vweb busybox httpd -f -p 80 -h /var/www
 run docker exec vweb cat /var/www/index.html
