@@ -53,21 +53,11 @@ extension SSHSession {
                 }
             }
 
-            var readSomething = false
-            for (stream, streamID) in [(1, Int32(0)), (2, Int32(SSH_EXTENDED_DATA_STDERR))] {
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { channel.read(stream: streamID, into: $0) }
-                    if n > 0 {
-                        let chunk = Data(buffer[0..<n])
-                        if stream == 1 { result.stdout.append(chunk) } else { result.stderr.append(chunk) }
-                        onOutput?(stream, chunk)
-                        readSomething = true
-                        continue
-                    }
-                    if n < 0 && n != Int(LIBSSH2_ERROR_EAGAIN) {
-                        throw failure(Int32(truncatingIfNeeded: n), operation: "reading output of `\(command)`")
-                    }
-                    break
+            let readSomething = try buffer.withUnsafeMutableBytes { raw in
+                try drainOutput(channel, into: raw, command: command) { stream, bytes in
+                    let chunk = Data(bytes)
+                    if stream == 1 { result.stdout.append(chunk) } else { result.stderr.append(chunk) }
+                    onOutput?(stream, chunk)
                 }
             }
             if !readSomething && channel.remoteEOF { break }

@@ -69,23 +69,11 @@ extension SSHSession {
                 }
             }
 
-            var readSomething = false
-            for streamID in [Int32(0), Int32(SSH_EXTENDED_DATA_STDERR)] {
-                while true {
-                    let n = channel.read(stream: streamID, into: readBuffer)
-                    if n > 0 {
-                        readSomething = true
-                        if streamID == 0 {
-                            try output(UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
-                        } else if stderr.count < 64 * 1024 {
-                            stderr.append(contentsOf: UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
-                        }
-                        continue
-                    }
-                    if n < 0 && n != Int(LIBSSH2_ERROR_EAGAIN) {
-                        throw failure(Int32(truncatingIfNeeded: n), operation: "reading output of `\(command)`")
-                    }
-                    break
+            let readSomething = try drainOutput(channel, into: readBuffer, command: command) { stream, chunk in
+                if stream == 1 {
+                    try output(chunk)
+                } else if stderr.count < 64 * 1024 {
+                    stderr.append(contentsOf: chunk)
                 }
             }
             if !readSomething && channel.remoteEOF { break }
@@ -97,6 +85,28 @@ extension SSHSession {
 
         try channel.closeAndWait()
         return StreamResult(exitStatus: try channel.exitStatus(), stderr: stderr)
+    }
+
+    /// Reads whatever stdout (stream 1) and stderr (stream 2) have ready into `buffer`, handing each chunk to
+    /// `body`; true when anything was read.
+    func drainOutput(_ channel: SSHChannel, into buffer: UnsafeMutableRawBufferPointer, command: String,
+                     _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        var readSomething = false
+        for (stream, streamID) in [(1, Int32(0)), (2, Int32(SSH_EXTENDED_DATA_STDERR))] {
+            while true {
+                let n = channel.read(stream: streamID, into: buffer)
+                if n > 0 {
+                    try body(stream, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                    readSomething = true
+                    continue
+                }
+                if n < 0 && n != Int(LIBSSH2_ERROR_EAGAIN) {
+                    throw failure(Int32(truncatingIfNeeded: n), operation: "reading output of `\(command)`")
+                }
+                break
+            }
+        }
+        return readSomething
     }
 
     /// Waits for the socket in the directions libssh2 is blocked on. Unlike `waitForChannelTraffic` it sends no

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <dirent.h>
+#include <linux/openat2.h>
 #include <grp.h>
 #include <pty.h>
 #include <termios.h>
@@ -83,8 +84,8 @@ static void exec_process(const struct berth_process_spec *p, int errfd) {
         if (dup2(fd, i) < 0) fail(errfd, "dup2 stdio");
     }
     if (p->tty && ioctl(0, TIOCSCTTY, 0) < 0) fail(errfd, "ioctl(TIOCSCTTY)");
-    /* Raw syscalls: glibc's setgroups/setgid/setuid signal every thread the parent had (the child of a raw clone
-       still lists them) and wait for answers that never come, hanging the child now and then. */
+    /* Raw syscalls: glibc's wrappers broadcast to the threads the parent had when clone() copied it (setxid),
+       and wait forever for one that was being created at that moment. The child has a single thread. */
     if (syscall(SYS_setgroups, 0, NULL) != 0) fail(errfd, "setgroups");
     if (syscall(SYS_setgid, p->gid) != 0) fail(errfd, "setgid");
     if (syscall(SYS_setuid, p->uid) != 0) fail(errfd, "setuid");
@@ -165,30 +166,87 @@ static int mkdir_p(const char *path, mode_t mode) {
     return 0;
 }
 
+/* Resolves `path` inside the directory tree at `root` as if `root` were "/" (symbolic links and ".." cannot leave
+   it), creating missing directories, and the last component as an empty file when `file`. Writes the real path
+   (under `root`) to `out`. 0, or -1 with errno set. */
+static int resolve_in_root(const char *root, const char *path, int create, int file, char *out, size_t outlen) {
+    int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0) return -1;
+    char rel[4096];
+    snprintf(rel, sizeof rel, "%s", path[0] == '/' ? path + 1 : path);
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    int fd = -1;
+    /* Each prefix in turn, so that a missing component is made inside the root, never through a link. */
+    size_t len = strlen(rel);
+    for (size_t i = 0; i <= len; i++) {
+        if (rel[i] != '/' && rel[i] != 0) continue;
+        if (i == 0) continue;
+        char saved = rel[i];
+        rel[i] = 0;
+        int last = saved == 0;
+        if (fd >= 0) close(fd);
+        fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
+        if (fd < 0 && errno == ENOENT && create) {
+            char *slash = strrchr(rel, '/');
+            int parent = rootfd;
+            const char *name = rel;
+            if (slash) {
+                *slash = 0;
+                parent = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
+                *slash = '/';
+                name = slash + 1;
+            }
+            if (parent >= 0) {
+                if (last && file) {
+                    int f = openat(parent, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+                    if (f >= 0) close(f);
+                } else {
+                    mkdirat(parent, name, 0755);
+                }
+                if (parent != rootfd) close(parent);
+            }
+            fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
+        }
+        rel[i] = saved;
+        if (fd < 0) break;
+    }
+    int saved_errno = errno;
+    close(rootfd);
+    if (fd < 0) {
+        errno = saved_errno;
+        return -1;
+    }
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, out, outlen - 1);
+    saved_errno = errno;
+    close(fd);
+    if (n < 0) {
+        errno = saved_errno;
+        return -1;
+    }
+    out[n] = 0;
+    return 0;
+}
+
 /* Bind-mounts each of the spec's mounts under the new root, creating the mount points; read-only ones remounted. */
 static void mount_binds(const struct berth_container_spec *s, int errfd) {
     char target[4096];
     for (int i = 0; i < s->mount_count; i++) {
         const struct berth_mount *m = &s->mounts[i];
-        snprintf(target, sizeof target, "%s/%s", s->rootfs, m->target[0] == '/' ? m->target + 1 : m->target);
         struct stat st;
         if (stat(m->source, &st) != 0) {
             int saved = errno;
             report(errfd, 0, "error mounting \"%s\": %s", m->source, strerror(saved));
             _exit(126);
         }
-        if (S_ISDIR(st.st_mode)) {
-            if (mkdir_p(target, 0755) != 0) fail(errfd, "create mount point");
-        } else {
-            char *slash = strrchr(target, '/');
-            if (slash && slash != target) {
-                *slash = 0;
-                if (mkdir_p(target, 0755) != 0) fail(errfd, "create mount point");
-                *slash = '/';
-            }
-            int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-            if (fd < 0 && errno != EISDIR) fail(errfd, "create mount point");
-            if (fd >= 0) close(fd);
+        if (resolve_in_root(s->rootfs, m->target, 1, !S_ISDIR(st.st_mode), target, sizeof target) != 0) {
+            int saved = errno;
+            report(errfd, 0, "create mount point %s: %s", m->target, strerror(saved));
+            _exit(126);
         }
         if (mount(m->source, target, NULL, MS_BIND | MS_REC, NULL) != 0) {
             int saved = errno;
@@ -527,8 +585,9 @@ int berth_copy_up(const char *rootfs, const char *overlay_options, const char *p
                                    : mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) != 0) {
             snprintf(msg, sizeof msg, "mount the container's root: %s", strerror(errno));
         } else {
-            snprintf(src, sizeof src, "%s/%s", rootfs, path[0] == '/' ? path + 1 : path);
-            if (stat(src, &st) == 0 && S_ISDIR(st.st_mode)) {
+            /* The image's path resolved inside its root: a symbolic link there cannot reach the host. */
+            if (resolve_in_root(rootfs, path, 0, 0, src, sizeof src) == 0 && stat(src, &st) == 0 &&
+                S_ISDIR(st.st_mode)) {
                 if (copy_children(src, dest, msg, sizeof msg) == 0 && copy_attributes(dest, &st) != 0)
                     snprintf(msg, sizeof msg, "copy attributes to %s: %s", dest, strerror(errno));
             }

@@ -16,7 +16,8 @@ struct VolumeTests {
         for m in machines {
             try #require(h.docker(m, ["import", "-c", "CMD [\"sh\"]", tar, "busybox"]).status == 0)
         }
-        try #require(h.docker(machines[0], ["import", "--change", "VOLUME /var/www", "--change", "CMD [\"sh\"]", tar, "datapacked"]).status == 0)
+        try #require(h.docker(machines[0], ["import", "--change", "VOLUME /var/www", "--change", "CMD [\"sh\"]", tar,
+                                                    "datapacked"]).status == 0)
         return tar
     }
 
@@ -76,6 +77,16 @@ struct VolumeTests {
                 == "<h1>berth</h1>\n")
         #expect(d(["run", "--rm", "--volumes-from", "vc_data:ro", "busybox", "sh", "-c", "echo x > /var/www/y"]).status != 0)
 
+        // Paths in the image resolve inside its root: a symbolic link cannot aim copy-up or a mount point at the host.
+        let esc = NSTemporaryDirectory() + "btvol-esc-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: esc) }
+        #expect(Harness.sh("mkdir -p \(esc)/r && tar -C \(esc)/r -xf \(tar) && ln -s /etc \(esc)/r/escape && "
+                           + "ln -s ../../../../root \(esc)/r/up && tar -C \(esc)/r -cf \(esc)/esc.tar .").status == 0)
+        #expect(d(["import", esc + "/esc.tar", "esc"]).status == 0)
+        #expect(d(["run", "--rm", "-v", "esc1:/escape", "esc", "ls", "/escape"]).stdout == "group\npasswd\n")
+        #expect(d(["run", "--rm", "-v", "esc2:/up/btvolx", "esc", "true"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: "/root/btvolx"))
+
         // The classic backup recipe through a bind, then the restore into a new volume container.
         let backup = NSTemporaryDirectory() + "btvol-backup-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: backup) }
@@ -95,7 +106,7 @@ struct VolumeTests {
         #expect(d(["rm", "vc_data"]).status == 0)
         let pruned = d(["volume", "prune", "-f"])
         #expect(pruned.status == 0 && pruned.stdout.contains("Total reclaimed space"))
-        #expect(d(["volume", "ls", "-q"]).stdout.split(separator: "\n").sorted() == ["fresh", "other"])
+        #expect(d(["volume", "ls", "-q"]).stdout.split(separator: "\n").sorted() == ["esc1", "esc2", "fresh", "other"])
         #expect(d(["volume", "rm", "nosuch"]).stderr.contains("no such volume"))
     }
 

@@ -24,17 +24,10 @@ berth_migrate() {
   (eval "$("$BERTH" env b2)"; docker volume rm -f benchvol-b >/dev/null 2>&1) || true
   "$BERTH" volume migrate -q b1:benchvol b2:benchvol-b
 }
-vbest() {
-  local b=0 t0 t1 d
-  for _ in $(seq "$VR"); do
-    t0=$(now); "$@" >/dev/null || { echo "failed: $*" >&2; return 1; }; t1=$(now)
-    d=$(ms "$t0" "$t1"); if [ "$b" -eq 0 ] || [ "$d" -lt "$b" ]; then b=$d; fi
-  done
-  echo "$b"
-}
 on_exit '"$BERTH" ssh b2 "rm -rf /tmp/bench-vol-peer"'
-b=$(vbest berth_migrate)
-o=$(vbest peer_migrate)
+# best: the helper of bench.sh / 10-scp.sh (shortest of R runs, in ms).
+b=$(R=$VR best berth_migrate)
+o=$(R=$VR best peer_migrate)
 row "what (ms)" "berth" "peer" "ratio"
 row "migrate 1 GiB volume host -> host" "$b" "$o" "$(ratio "$b" "$o")"
 echo "(berth: $((vbytes / 1024 / 1024)) MiB in $b ms = $(python3 -c "print(f'{$vbytes/1e6/($b/1e3):.0f}')") MB/s, SHA-256 checked on both ends, target created only after the check; ratio = berth time / peer time)"

@@ -160,7 +160,12 @@ public actor ContainerStore {
                                      args: Array(command.dropFirst()))
         record.mounts = mounts.isEmpty ? nil : mounts
         save(record)
-        try await copyImageData(into: copyUp, containerID: id, imageID: imageID)
+        do {
+            try await copyImageData(into: copyUp, containerID: id, imageID: imageID)
+        } catch {
+            try? await remove(id, force: true, removeVolumes: true)
+            throw error
+        }
         return id
     }
 
