@@ -76,7 +76,15 @@ extension SSHSession {
                     stderr.append(contentsOf: chunk)
                 }
             }
-            if !readSomething && channel.remoteEOF { break }
+            if !readSomething && channel.remoteEOF {
+                // The command is done. A write that the full socket left half sent is finished first, though:
+                // libssh2 refuses any other packet on the session (closing this channel too) until then.
+                if pendingStart < pendingEnd && blockedOutbound {
+                    try waitForStreamTraffic(outbound: true)
+                    continue
+                }
+                break
+            }
             if readSomething || progressed { continue }
             // Input still to come from a blocking producer: ask it again rather than wait on the socket alone.
             if !eofSent, pendingStart == pendingEnd, !inputEnded { continue }

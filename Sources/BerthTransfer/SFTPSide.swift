@@ -373,7 +373,7 @@ private final class Graveyard: @unchecked Sendable {
 final class StreamedWritableFile: WritableFile {
     unowned let side: SFTPSide
     let path: String
-    private var stream: SSHCommandStream?
+    private var result: (status: SSHSession.StreamResult, output: Data)?
     private(set) var writtenHash: String?
     var hashesWhileWriting: Bool { true }
 
@@ -391,42 +391,48 @@ final class StreamedWritableFile: WritableFile {
             + "h=$($H < \(f)) && echo \"berth-sha256 ${h%% *}\""
     }
 
+    /// Errors of `fill` (the source side, a cancellation) pass through unchanged.
     func write(from fill: (UnsafeMutableRawBufferPointer) throws -> Int, progress: (Int64) -> Void) throws -> Int64 {
-        let s = try side.wrap(path) { try SSHCommandStream(session: side.session, command: Self.command(path)) }
-        stream = s
+        var total: Int64 = 0
+        var output = Data()
+        let status: SSHSession.StreamResult
         do {
-            return try withoutActuallyEscaping(progress) { p in try s.write(from: fill, progress: p) }
-        } catch let error as TransferError {
-            stream = nil
-            throw error
+            status = try withoutActuallyEscaping(fill) { fill in
+                try withoutActuallyEscaping(progress) { progress in
+                    try side.session.stream(Self.command(path), input: { buffer in
+                        let n = try fill(buffer)
+                        if n > 0 {
+                            total += Int64(n)
+                            progress(total)
+                        }
+                        return n
+                    }, output: { output.append(contentsOf: $0) })
+                }
+            }
         } catch let error as SSHError {
-            stream = nil
             throw side.mapped(error, path)
-        } catch {
-            // The source's own error or a cancellation: passed through unchanged.
-            stream = nil
-            throw error
         }
+        result = (status, output)
+        return total
     }
 
     func close() throws {
-        guard let s = stream else { return }
-        stream = nil
-        let r = try side.wrap(path) { try s.finish() }
-        guard r.exitStatus == 0 else { throw TransferError(side.display(path), Self.cause(of: r)) }
-        for line in r.output.split(separator: "\n") where line.hasPrefix("berth-sha256 ") {
+        guard let (status, output) = result else { return }
+        result = nil
+        guard status.exitStatus == 0 else { throw TransferError(side.display(path), Self.cause(of: status)) }
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") where line.hasPrefix("berth-sha256 ") {
             let h = line.dropFirst("berth-sha256 ".count).lowercased()
             if h.count == 64 && h.allSatisfy(\.isHexDigit) { writtenHash = h }
         }
     }
 
     /// What `cat` said, as a cause: a full disk and a denied write are told apart from the rest.
-    static func cause(of r: CommandResult) -> TransferError.Cause {
-        let message = r.errorOutput.split(separator: "\n").last.map(String.init) ?? "exit status \(r.exitStatus)"
+    static func cause(of r: SSHSession.StreamResult) -> TransferError.Cause {
+        let text = String(decoding: r.stderr, as: UTF8.self)
+        let message = text.split(separator: "\n").last.map(String.init) ?? "exit status \(r.exitStatus)"
         if message.contains("No space left") { return .noSpace }
         if message.contains("Permission denied") { return .permissionDenied }
         if message.contains("Read-only file system") { return .readOnly }
         return .other(message)
     }
 }
-
