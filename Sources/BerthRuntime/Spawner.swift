@@ -22,9 +22,21 @@ public enum Spawner {
             paths.rootfs.withCString { rootfs in
                 overlay.withCString { options in
                     spec.hostname.withCString { hostname in
-                        var c = berth_container_spec(rootfs: rootfs, overlay_options: options, hostname: hostname,
-                                                     process: process)
-                        return berth_spawn_container(&c, err, errlen, execErrno)
+                        let files = CStringArray((spec.networkFiles ?? []).flatMap { [$0.source, $0.target] })
+                        defer { files.free() }
+                        let (mode, nsPath): (Int32, String) = {
+                            switch spec.network ?? .new {
+                            case .new: return (0, "")
+                            case .path(let path): return (1, path)
+                            case .host: return (2, "")
+                            }
+                        }()
+                        return nsPath.withCString { ns in
+                            var c = berth_container_spec(rootfs: rootfs, overlay_options: options, hostname: hostname,
+                                                         process: process, net_mode: mode, netns_path: ns,
+                                                         net_files: files.pointer)
+                            return berth_spawn_container(&c, err, errlen, execErrno)
+                        }
                     }
                 }
             }

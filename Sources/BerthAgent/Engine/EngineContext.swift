@@ -10,6 +10,8 @@ public struct EngineContext: Sendable {
     public var images: ImageStore
     /// Containers under the data root and their supervisors (loaded lazily).
     public var containers: ContainerStore
+    /// Networks, endpoints and sandboxes (loaded lazily; restored when containers are).
+    public var networks: NetworkStore
 
     public init(configuration: AgentConfiguration, host: HostFacts, engineID: String,
                 logger: Logger = Logger(label: "berthd.engine")) {
@@ -18,6 +20,11 @@ public struct EngineContext: Sendable {
         self.engineID = engineID
         let images = ImageStore(dataRoot: configuration.dataRoot)
         self.images = images
-        self.containers = ContainerStore(dataRoot: configuration.dataRoot, images: images, logger: logger)
+        let networks = NetworkStore(dataRoot: configuration.dataRoot, execRoot: configuration.execRoot, logger: logger,
+                                    bridge: configuration.bridge ?? "berth0", bip: configuration.bip,
+                                    mtu: configuration.mtu)
+        self.networks = networks
+        self.containers = ContainerStore(dataRoot: configuration.dataRoot, images: images, logger: logger,
+                                         networks: networks)
     }
 }

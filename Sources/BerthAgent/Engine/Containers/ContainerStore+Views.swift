@@ -5,16 +5,19 @@ import Foundation
 
 extension ContainerStore {
     /// `GET /containers/json`.
-    func summaries(all: Bool) -> [ContainerSummary] {
+    func summaries(all: Bool) async -> [ContainerSummary] {
         loadIfNeeded()
-        return records.values.filter { all || $0.state.Running }.sorted { $0.created > $1.created }.map { record in
-            ContainerSummary(
+        var result: [ContainerSummary] = []
+        for record in records.values.filter({ all || $0.state.Running }).sorted(by: { $0.created > $1.created }) {
+            let ports = await portSummaries(record)
+            result.append(ContainerSummary(
                 Id: record.id, Names: ["/" + record.name], Image: record.imageName, ImageID: record.imageID,
                 Command: ([record.path] + record.args).joined(separator: " "),
                 Created: RFC3339Seconds.parse(record.created), State: record.state.Status,
-                Status: Self.statusText(record.state), Ports: [], Labels: record.config.Labels ?? [:],
-                HostConfig: ["NetworkMode": record.hostConfig.NetworkMode ?? "none"], Mounts: [])
+                Status: Self.statusText(record.state), Ports: ports, Labels: record.config.Labels ?? [:],
+                HostConfig: ["NetworkMode": NetworkStore.normalizedMode(record.hostConfig.NetworkMode)], Mounts: []))
         }
+        return result
     }
 
     /// "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".
@@ -40,16 +43,24 @@ extension ContainerStore {
     }
 
     /// `GET /containers/{id}/json`.
-    func inspect(_ reference: String) throws -> ContainerInspect {
+    func inspect(_ reference: String) async throws -> ContainerInspect {
         let record = try find(reference)
         let paths = paths(record.id)
-        return ContainerInspect(
+        let network = await networkSettings(record)
+        let hasFiles = FileManager.default.fileExists(atPath: paths.directory + "/hostname")
+        var inspect = ContainerInspect(
             Id: record.id, Created: record.created, Path: record.path, Args: record.args, State: record.state,
             Image: record.imageID, Name: "/" + record.name, RestartCount: 0, Driver: "overlay2", Platform: "linux",
             LogPath: paths.log, HostnamePath: "", Config: record.config, HostConfig: record.hostConfig,
             GraphDriver: .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
                                                         "MergedDir": paths.rootfs]),
-            Mounts: [], NetworkSettings: .init(Networks: [:], IPAddress: "", Ports: [:]))
+            Mounts: [], NetworkSettings: network)
+        if hasFiles {
+            inspect.HostnamePath = paths.directory + "/hostname"
+            inspect.HostsPath = paths.directory + "/hosts"
+            inspect.ResolvConfPath = paths.directory + "/resolv.conf"
+        }
+        return inspect
     }
 
     func logPath(_ id: String) -> String { paths(id).log }

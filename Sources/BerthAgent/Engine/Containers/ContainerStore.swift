@@ -11,7 +11,8 @@ public actor ContainerStore {
     let dataRoot: String
     let images: ImageStore
     let logger: Logger
-    let network: NetworkSandbox
+    /// Networks, endpoints and sandboxes; nil: containers get loopback only.
+    let networks: NetworkStore?
     /// The agent binary, re-executed as `berthd shim <dir>`.
     let shimBinary: String
     var records: [String: ContainerRecord] = [:]
@@ -23,12 +24,12 @@ public actor ContainerStore {
     var execs: [String: ExecRecord] = [:]
     var monitored: Set<String> = []
 
-    public init(dataRoot: String, images: ImageStore, logger: Logger, network: NetworkSandbox = LoopbackSandbox(),
+    public init(dataRoot: String, images: ImageStore, logger: Logger, networks: NetworkStore? = nil,
                 shimBinary: String = "/proc/self/exe") {
         self.dataRoot = dataRoot
         self.images = images
         self.logger = logger
-        self.network = network
+        self.networks = networks
         self.shimBinary = shimBinary
     }
 
@@ -49,6 +50,10 @@ public actor ContainerStore {
                 shimReady.insert(record.id)
                 monitor(record.id)
             }
+        }
+        if let networks {
+            let running = Set(records.values.filter(\.state.Running).map(\.id))
+            Task { await networks.restore(running: running) }
         }
     }
 
@@ -147,9 +152,11 @@ public actor ContainerStore {
         if config.User?.isEmpty ?? true { config.User = imageConfig.User }
         config.Cmd = cmd
         config.Entrypoint = config.Entrypoint ?? imageConfig.Entrypoint
-        let record = ContainerRecord(id: id, name: name, created: Timestamp.now(), imageID: imageID,
+        try await validateNetwork(request, config: &config)
+        var record = ContainerRecord(id: id, name: name, created: Timestamp.now(), imageID: imageID,
                                      imageName: imageName, config: config, hostConfig: request.hostConfig, path: path,
                                      args: Array(command.dropFirst()))
+        record.networkingConfig = request.networkingConfig
         save(record)
         return id
     }

@@ -17,6 +17,8 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
     public var Labels: [String: String]?
     public var StopSignal: String?
     public var StopTimeout: Int?
+    /// `"80/tcp": {}` (EXPOSE, `--expose`).
+    public var ExposedPorts: [String: [String: String]]?
 
     public init() {}
 }

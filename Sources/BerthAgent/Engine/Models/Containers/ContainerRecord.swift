@@ -15,6 +15,8 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
     public var path: String
     public var args: [String]
     public var state: ContainerState
+    /// `NetworkingConfig` of the create request, plus networks connected later (`docker network connect`).
+    public var networkingConfig: NetworkingConfig?
 
     public init(id: String, name: String, created: String, imageID: String, imageName: String,
                 config: ContainerConfig, hostConfig: HostConfig, path: String, args: [String]) {

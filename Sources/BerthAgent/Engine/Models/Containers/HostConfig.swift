@@ -10,6 +10,10 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var PidsLimit: Int64?
     public var NetworkMode: String?
     public var RestartPolicy: RestartPolicy?
+    /// `-p`: `"80/tcp": [{"HostIp": "", "HostPort": "8080"}]`.
+    public var PortBindings: [String: [PortBinding]]?
+    /// `-P`.
+    public var PublishAllPorts: Bool?
 
     public init() {}
 }
