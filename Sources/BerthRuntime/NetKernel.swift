@@ -76,6 +76,13 @@ public enum NetKernel {
         try check([iptablesTool, "-w"] + args)
     }
 
+    /// Appends an `iptables` rule (`-t T -A ...`) unless it is there already (`-C`).
+    public static func ensureRule(_ rule: [String]) throws {
+        let check = rule.map { $0 == "-A" ? "-C" : $0 }
+        if run([iptablesTool, "-w"] + check).status == 0 { return }
+        try iptables(rule)
+    }
+
     // MARK: namespaces
 
     /// A new network namespace (loopback up) bind-mounted at `path`, linked as `/run/netns/<link>` for `ip netns`.

@@ -36,6 +36,7 @@ public final class Shim: @unchecked Sendable {
 
     /// The entry point of `berthd shim <dir>`: daemonizes, serves until the container exits, then exits.
     public static func main(directory: String) -> Never {
+        berth_close_from(3)  // nothing of the agent (its listeners) stays open in the supervisor
         guard berth_daemonize() == 0 else { exit(1) }
         let paths = ContainerPaths(directory: directory)
         let log = open(paths.shimLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)

@@ -83,9 +83,11 @@ static void exec_process(const struct berth_process_spec *p, int errfd) {
         if (dup2(fd, i) < 0) fail(errfd, "dup2 stdio");
     }
     if (p->tty && ioctl(0, TIOCSCTTY, 0) < 0) fail(errfd, "ioctl(TIOCSCTTY)");
-    if (setgroups(0, NULL) != 0) fail(errfd, "setgroups");
-    if (setgid(p->gid) != 0) fail(errfd, "setgid");
-    if (setuid(p->uid) != 0) fail(errfd, "setuid");
+    /* Raw syscalls: glibc's wrappers run the multi-threaded setxid protocol, which waits forever for threads
+       of the supervisor that do not exist in this cloned child (seen as a start hanging on a futex). */
+    if (syscall(SYS_setgroups, 0, NULL) != 0) fail(errfd, "setgroups");
+    if (syscall(SYS_setgid, p->gid) != 0) fail(errfd, "setgid");
+    if (syscall(SYS_setuid, p->uid) != 0) fail(errfd, "setuid");
     /* Nothing of the supervisor leaks into the container (the error pipe is close-on-exec already). */
     syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
     /* Default signal dispositions and an empty mask for the new program. */
@@ -445,6 +447,11 @@ int berth_is_nsfs(const char *path) {
     struct statfs fs;
     if (statfs(path, &fs) != 0) return 0;
     return fs.f_type == 0x6e736673 /* NSFS_MAGIC */;
+}
+
+void berth_close_from(int first) {
+    if (syscall(SYS_close_range, (unsigned)first, ~0U, 0U) == 0) return;
+    for (int fd = first; fd < 65536; fd++) close(fd);
 }
 
 int berth_daemonize(void) {

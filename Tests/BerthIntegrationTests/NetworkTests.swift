@@ -87,7 +87,7 @@ struct NetworkTests {
         let ip1 = h.berth(["ip", "net1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let hostname = d(["exec", "web", "hostname"]).stdout
         let fetch = { (machine: String, url: String) in
-            h.berth(["ssh", machine, "busybox wget -T 5 -qO- \(url)"]).stdout
+            h.berth(["ssh", machine, "curl -s --max-time 5 \(url)"]).stdout
         }
         #expect(fetch("net2", "http://\(ip1):8080/hostname") == hostname)
         #expect(fetch("net1", "http://\(ip1):8080/hostname") == hostname)
@@ -108,7 +108,7 @@ struct NetworkTests {
         // Removing containers and the network leaves nothing behind.
         #expect(d(["rm", "-f", "b1", "a1", "a2", "web", "web2"]).status == 0)
         #expect(d(["network", "rm", "appnet"]).status == 0)
-        let left = onHost("ip -o link show type veth | wc -l; ip netns | wc -l; ls /run/berth/netns | wc -l; "
+        let left = onHost("ip -o link show type veth | grep -c ' veth'; ip netns | wc -l; ls /run/berth/netns | wc -l; "
                           + "iptables -t nat -S | grep -c DNAT; ip -o link show | grep -c br-").stdout
         #expect(left == "0\n0\n0\n0\n0\n", "\(left)")
     }

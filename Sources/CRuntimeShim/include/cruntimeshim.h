@@ -56,6 +56,10 @@ int berth_memfd(const char *name);
 /// 1 when `path` is a network namespace file (an nsfs mount), else 0.
 int berth_is_nsfs(const char *path);
 
+/// Closes every file descriptor from `first` on (what a spawned supervisor inherited from the agent, such as its
+/// listening sockets, which would otherwise keep the agent's port busy after an agent restart).
+void berth_close_from(int first);
+
 /// fork; the parent _exit(0)s, the child starts a new session. For a supervisor that outlives its spawner.
 int berth_daemonize(void);
 

@@ -22,7 +22,7 @@ run docker network rm netdemo || true
 step "Networks: a published port, fetched from lab2"
 run docker run -d --name netdemo-web -p 8080:80 busybox httpd -f -p 80 -h /etc
 run docker port netdemo-web
-run "$BERTH" ssh lab2 busybox wget -qO- "http://$("$BERTH" ip lab1):8080/hostname"
+run "$BERTH" ssh lab2 curl -s "http://$("$BERTH" ip lab1):8080/hostname"
 run docker rm -f netdemo-b1 netdemo-a1 netdemo-a2 netdemo-web
 run docker network rm netdemo
-run "$BERTH" ssh lab1 'ip -o link show type veth | wc -l; ip netns | wc -l'
+run "$BERTH" ssh lab1 'ip -o link show type veth | grep -c " veth"; ip netns | wc -l'

@@ -47,7 +47,7 @@ public struct BridgeDriver: NetworkDriver {
         NetKernel.sysctl("net.ipv4.conf.\(bridge).route_localnet", "1")
         for rule in FirewallRules.network(bridge: bridge, subnet: pool.subnet, isInternal: network.internal,
                                           bridgePrefixes: allBridges.filter { $0 != bridge }) {
-            try NetKernel.iptables(rule)
+            try NetKernel.ensureRule(rule)
         }
     }
 

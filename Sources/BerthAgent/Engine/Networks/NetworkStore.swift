@@ -25,6 +25,8 @@ public actor NetworkStore {
     var endpoints: [String: [EndpointRecord]] = [:]
     var loaded = false
     var dns: [String: DNSServer] = [:]
+    /// Networks whose bridge, rules and DNS server this agent process has set up (lazily, on first use).
+    var up: Set<String> = []
 
     public init(dataRoot: String, execRoot: String, logger: Logger, bridge: String = "berth0", bip: String? = nil,
                 mtu: Int? = nil) {
@@ -98,14 +100,20 @@ public actor NetworkStore {
     /// containers, restarts DNS servers and removes sandboxes and endpoints of containers no longer running.
     public func restore(running: Set<String>) {
         loadIfNeeded()
+        let sandboxes = (try? FileManager.default.contentsOfDirectory(atPath: sandboxRoot)) ?? []
+        // Nothing of ours on this host yet: touch nothing (a fresh agent makes the default bridge on first use).
+        guard networks.values.contains(where: { !$0.predefined }) || !endpoints.isEmpty || !sandboxes.isEmpty else {
+            return
+        }
         for table in FirewallRules.tables {
             let listing = (try? NetKernel.iptables(["-t", table, "-S"])) ?? ""
             for deletion in FirewallRules.ownedRuleDeletions(table: table, listing: listing) {
                 _ = try? NetKernel.iptables(deletion)
             }
         }
-        for network in networks.values where network.driver == "bridge" {
-            do { try setUp(network) } catch {
+        let inUse = Set(endpoints.filter { running.contains($0.key) }.values.flatMap { $0 }.map(\.networkID))
+        for network in networks.values where network.driver == "bridge" && (!network.predefined || inUse.contains(network.id)) {
+            do { try ensureUp(network) } catch {
                 logger.error("cannot restore network", metadata: ["network": "\(network.name)", "error": "\(error)"])
             }
         }
@@ -119,13 +127,18 @@ public actor NetworkStore {
                 release(containerID)
             }
         }
-        for file in (try? FileManager.default.contentsOfDirectory(atPath: sandboxRoot)) ?? []
-        where !running.contains(where: { $0.hasPrefix(file) }) {
+        for file in sandboxes where !running.contains(where: { $0.hasPrefix(file) }) {
             NetKernel.removeNamespace(at: sandboxRoot + "/" + file, link: file)
         }
     }
 
     private func bridges() -> [String] { networks.values.compactMap(\.bridge) }
+
+    private func ensureUp(_ network: NetworkRecord) throws {
+        guard !up.contains(network.id) else { return }
+        try setUp(network)
+        up.insert(network.id)
+    }
 
     private func setUp(_ network: NetworkRecord) throws {
         guard let driver = drivers[network.driver] else { return }
@@ -229,7 +242,7 @@ public actor NetworkStore {
                                    userSubnet: !(configs.first?.Subnet ?? "").isEmpty, predefined: false,
                                    labels: request.Labels ?? [:], options: options)
         do {
-            try setUp(record)
+            try ensureUp(record)
         } catch {
             try? drivers[driverName]?.deleteNetwork(record)
             throw NetworkError.kernel("\(error)")
@@ -251,6 +264,7 @@ public actor NetworkStore {
             throw NetworkError.activeEndpoints(name: record.name, id: record.id)
         }
         dns.removeValue(forKey: record.id)?.stop()
+        up.remove(record.id)
         if let driver = drivers[record.driver] { try? driver.deleteNetwork(record) }
         networks.removeValue(forKey: record.id)
         try? FileManager.default.removeItem(atPath: directory + "/\(record.id).json")
@@ -439,6 +453,7 @@ public actor NetworkStore {
                                       hostVeth: "veth" + String(endpointID.prefix(7)), address: address,
                                       mac: IPv4Pool.macAddress(for: address), aliases: aliases, ports: ports)
         do {
+            try ensureUp(network)
             try driver.join(network, endpoint: endpoint, sandbox: box)
         } catch {
             throw NetworkError.kernel("\(error)")
