@@ -503,6 +503,15 @@ public actor NetworkStore {
             throw NetworkError.invalid("container \(request.name) has no network sandbox of its own")
         }
         try connect(request, network: network, settings: settings, sandbox: box, publish: false)
+        // As docker does, a container joining its first user network starts using the embedded DNS server. The
+        // file is bind-mounted: rewrite it in place, not by rename.
+        let resolvPath = request.directory + "/resolv.conf"
+        if network.resolvesNames, let gateway = network.pool?.gateway,
+           let current = try? String(contentsOfFile: resolvPath, encoding: .utf8), !current.contains("berthd") {
+            let hostResolv = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
+            let text = SandboxFiles.resolvConf(hostResolvConf: hostResolv, embeddedServer: gateway)
+            try? text.write(toFile: resolvPath, atomically: false, encoding: .utf8)
+        }
     }
 
     /// `docker network disconnect` on a running container.
