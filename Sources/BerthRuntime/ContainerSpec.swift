@@ -10,6 +10,10 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
     public var pidsLimit: Int64?
     /// Volumes and host paths bind-mounted into the container, in order (nil: none).
     public var mounts: [MountSpec]?
+    /// How the container gets its network namespace; nil: a new one with loopback only.
+    public var network: NetworkJoin?
+    /// Files of the network sandbox bind-mounted into the container (/etc/hosts, /etc/resolv.conf, /etc/hostname).
+    public var networkFiles: [BindFile]?
 
     public init(id: String, hostname: String, lowerDirs: [String], process: ProcessSpec, memoryLimit: Int64? = nil,
                 pidsLimit: Int64? = nil, mounts: [MountSpec]? = nil) {
@@ -33,5 +37,25 @@ public struct MountSpec: Codable, Sendable, Equatable {
         self.source = source
         self.destination = destination
         self.readOnly = readOnly
+    }
+}
+
+/// How a container joins a network namespace (docker's network modes, seen from the runtime).
+public enum NetworkJoin: Codable, Sendable, Equatable {
+    /// A fresh namespace with loopback only (what `none` used to be).
+    case new
+    /// The namespace bind-mounted at a path: a sandbox made by the agent, or another container's.
+    case path(String)
+    /// The host's namespace (`--network host`).
+    case host
+}
+
+/// A file bind-mounted over `target` (a path inside the container).
+public struct BindFile: Codable, Sendable, Equatable {
+    public var source: String
+    public var target: String
+    public init(source: String, target: String) {
+        self.source = source
+        self.target = target
     }
 }

@@ -24,14 +24,28 @@ public enum Spawner {
             paths.rootfs.withCString { rootfs in
                 overlay.withCString { options in
                     spec.hostname.withCString { hostname in
-                        var c = berth_container_spec()
-                        c.rootfs = rootfs
-                        c.overlay_options = options
-                        c.hostname = hostname
-                        c.process = process
-                        c.mounts = UnsafePointer(mounts.pointer)
-                        c.mount_count = Int32(mounts.count)
-                        return berth_spawn_container(&c, err, errlen, execErrno)
+                        let files = CStringArray((spec.networkFiles ?? []).flatMap { [$0.source, $0.target] })
+                        defer { files.free() }
+                        let (mode, nsPath): (Int32, String) = {
+                            switch spec.network ?? .new {
+                            case .new: return (0, "")
+                            case .path(let path): return (1, path)
+                            case .host: return (2, "")
+                            }
+                        }()
+                        return nsPath.withCString { ns in
+                            var c = berth_container_spec()
+                            c.rootfs = rootfs
+                            c.overlay_options = options
+                            c.hostname = hostname
+                            c.process = process
+                            c.mounts = UnsafePointer(mounts.pointer)
+                            c.mount_count = Int32(mounts.count)
+                            c.net_mode = mode
+                            c.netns_path = ns
+                            c.net_files = UnsafePointer(files.pointer)
+                            return berth_spawn_container(&c, err, errlen, execErrno)
+                        }
                     }
                 }
             }

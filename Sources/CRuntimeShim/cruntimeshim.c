@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -265,6 +266,13 @@ static int container_main(void *arg) {
     int errfd = a->errfd;
     char path[4096];
 
+    if (s->net_mode == 1) {
+        int nsfd = open(s->netns_path, O_RDONLY | O_CLOEXEC);
+        if (nsfd < 0) fail(errfd, "open network namespace");
+        if (setns(nsfd, CLONE_NEWNET) != 0) fail(errfd, "join network namespace");
+        close(nsfd);
+    }
+
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) fail(errfd, "make / private");
     if (s->overlay_options) {
         if (mount("overlay", s->rootfs, "overlay", 0, s->overlay_options) != 0) fail(errfd, "mount overlay");
@@ -301,8 +309,22 @@ static int container_main(void *arg) {
     mount_binds(s, errfd);
     if (s->hostname && s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) != 0)
         fail(errfd, "sethostname");
+    /* The network sandbox's files (/etc/hosts, /etc/resolv.conf, /etc/hostname). */
+    if (s->net_files && s->net_files[0]) mkdir_in(s->rootfs, "etc", 0755, path, sizeof path);
+    for (const char *const *f = s->net_files; f && f[0] && f[1]; f += 2) {
+        snprintf(path, sizeof path, "%s/%s", s->rootfs, f[1]);
+        struct stat st;
+        if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            if (lstat(path, &st) == 0) unlink(path); /* e.g. a symlink into the image */
+            int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+            if (fd < 0) continue; /* no /etc in the image: docker goes on without */
+            close(fd);
+        }
+        if (mount(f[0], path, NULL, MS_BIND, NULL) != 0) fail(errfd, "bind network file");
+    }
     /* Loopback up; other interfaces are the network sandbox's business. */
-    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int sock = -1;
+    if (s->net_mode == 0) sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (sock >= 0) {
         struct ifreq ifr;
         memset(&ifr, 0, sizeof ifr);
@@ -353,7 +375,8 @@ int berth_spawn_container(const struct berth_container_spec *spec, char *err, in
         return -1;
     }
     struct container_args args = {spec, pipefd[1]};
-    int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD;
+    int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+    if (spec->net_mode == 0) flags |= CLONE_NEWNET;
     int pid = clone(container_main, (char *)stack + STACK_SIZE, flags, &args);
     int saved = errno;
     close(pipefd[1]);
@@ -611,6 +634,102 @@ int berth_copy_up(const char *rootfs, const char *overlay_options, const char *p
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
     if (!err[0]) snprintf(err, (size_t)errlen, "copy-up failed (status %d)", status);
     return -1;
+}
+
+static void lo_up(void) {
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0) return;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        ioctl(sock, SIOCSIFFLAGS, &ifr);
+    }
+    close(sock);
+}
+
+int berth_netns_create(const char *path, char *err, int errlen) {
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0) {
+        snprintf(err, (size_t)errlen, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, (size_t)errlen, "fork: %s", strerror(errno));
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(pipefd[0]);
+        int code = 0;
+        if (unshare(CLONE_NEWNET) != 0) code = errno;
+        else {
+            lo_up();
+            if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) != 0) code = errno;
+        }
+        ssize_t ignored = write(pipefd[1], &code, sizeof code);
+        (void)ignored;
+        _exit(code ? 1 : 0);
+    }
+    close(pipefd[1]);
+    int code = 0;
+    ssize_t n;
+    do { n = read(pipefd[0], &code, sizeof code); } while (n < 0 && errno == EINTR);
+    close(pipefd[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (n != sizeof code) code = EIO;
+    if (code) {
+        snprintf(err, (size_t)errlen, "create network namespace %s: %s", path, strerror(code));
+        return -1;
+    }
+    return 0;
+}
+
+int berth_run_in_netns(const char *netns_path, const char *const *argv, int input_fd, int output_fd) {
+    int nsfd = -1;
+    if (netns_path) {
+        nsfd = open(netns_path, O_RDONLY | O_CLOEXEC);
+        if (nsfd < 0) return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        if (nsfd >= 0) close(nsfd);
+        return -1;
+    }
+    if (pid == 0) {
+        if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) != 0) _exit(125);
+        int in = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY);
+        if (in < 0 || dup2(in, 0) < 0) _exit(125);
+        if (output_fd >= 0 && (dup2(output_fd, 1) < 0 || dup2(output_fd, 2) < 0)) _exit(125);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
+        static char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
+        execve(argv[0], (char *const *)argv, env);
+        _exit(127);
+    }
+    if (nsfd >= 0) close(nsfd);
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return 128 + WTERMSIG(status);
+}
+
+int berth_memfd(const char *name) {
+    return memfd_create(name, MFD_CLOEXEC);
+}
+
+int berth_is_nsfs(const char *path) {
+    struct statfs fs;
+    if (statfs(path, &fs) != 0) return 0;
+    return fs.f_type == 0x6e736673 /* NSFS_MAGIC */;
 }
 
 int berth_daemonize(void) {

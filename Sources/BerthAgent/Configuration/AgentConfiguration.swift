@@ -31,6 +31,12 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
     public var hostname: String?
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`.
     public var logLevel: String
+    /// The default bridge's address and prefix, docker's `--bip` (e.g. `172.17.0.1/16`); nil: 172.17.0.1/16.
+    public var bip: String?
+    /// MTU of the default bridge's interfaces, docker's `--mtu`; nil: the kernel's default (1500).
+    public var mtu: Int?
+    /// Name of the default bridge, docker's `--bridge`; nil: `berth0`.
+    public var bridge: String?
 
     public init(host: String = "0.0.0.0", port: Int = 2376, tcp: Bool = true,
                 tlsCACert: String = "/etc/berth/ca.pem", tlsCert: String = "/etc/berth/server.pem",
@@ -53,6 +59,7 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case host, port, tcp, tlsCACert, tlsCert, tlsKey, unixSocket, dataRoot, execRoot, labels, hostname, logLevel
+        case bip, mtu, bridge
     }
 
     /// Decodes a partial document: absent keys keep their defaults.
@@ -71,5 +78,8 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
         labels = try c.decodeIfPresent([String].self, forKey: .labels) ?? defaults.labels
         hostname = try c.decodeIfPresent(String.self, forKey: .hostname)
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
+        bip = try c.decodeIfPresent(String.self, forKey: .bip)
+        mtu = try c.decodeIfPresent(Int.self, forKey: .mtu)
+        bridge = try c.decodeIfPresent(String.self, forKey: .bridge)
     }
 }

@@ -15,6 +15,7 @@ public enum EngineAPI {
         ImageArchiveRoutes.register(on: &router, context: context)
         BuildRoutes.register(on: &router, context: context)
         ArchiveRoutes.register(on: &router, context: context)
+        NetworkRoutes.register(on: &router, context: context)
         return router
     }
 

@@ -12,6 +12,8 @@ public struct EngineContext: Sendable {
     public var containers: ContainerStore
     /// Volumes under the data root (loaded lazily).
     public var volumes: VolumeStore
+    /// Networks, endpoints and sandboxes (loaded lazily; restored when containers are).
+    public var networks: NetworkStore
 
     public init(configuration: AgentConfiguration, host: HostFacts, engineID: String,
                 logger: Logger = Logger(label: "berthd.engine")) {
@@ -22,7 +24,11 @@ public struct EngineContext: Sendable {
         self.images = images
         let volumes = VolumeStore(dataRoot: configuration.dataRoot)
         self.volumes = volumes
+        let networks = NetworkStore(dataRoot: configuration.dataRoot, execRoot: configuration.execRoot, logger: logger,
+                                    bridge: configuration.bridge ?? "berth0", bip: configuration.bip,
+                                    mtu: configuration.mtu)
+        self.networks = networks
         self.containers = ContainerStore(dataRoot: configuration.dataRoot, images: images, logger: logger,
-                                         volumes: volumes)
+                                         volumes: volumes, networks: networks)
     }
 }

@@ -37,6 +37,12 @@ struct berth_container_spec {
     /// Bind mounts made after the root and /dev, before pivot_root, in order; `mount_count` entries.
     const struct berth_mount *mounts;
     int mount_count;
+    /// Network: 0 a new namespace (loopback only), 1 join the namespace at `netns_path`, 2 stay in the caller's.
+    int net_mode;
+    const char *netns_path;
+    /// Files bind-mounted into the rootfs before pivot_root: source, target (inside the rootfs), ...; ends with NULL.
+    /// The target is created when missing (/etc/hosts, /etc/resolv.conf, /etc/hostname).
+    const char *const *net_files;
 };
 
 /// Starts a container: clone into new mount, PID, UTS, IPC and network namespaces, mount the overlay, /proc and a
@@ -55,6 +61,20 @@ int berth_exec_in(int target_pid, const struct berth_process_spec *spec, char *e
 /// Returns 0 (also when `path` does not exist or is not a directory), or -1 with a message in `err`.
 int berth_copy_up(const char *rootfs, const char *overlay_options, const char *path, const char *dest, char *err,
                   int errlen);
+
+/// Creates a network namespace with loopback up and bind-mounts it on `path` (an existing empty file), so that it
+/// lives without a process. Returns 0, or -1 with a message in `err`.
+int berth_netns_create(const char *path, char *err, int errlen);
+
+/// Runs `argv` (an absolute path) inside the network namespace at `netns_path` (NULL: the caller's) with stdin
+/// from `input_fd` (-1: /dev/null) and stdout/stderr to `output_fd`; returns the exit status (-1: could not start).
+int berth_run_in_netns(const char *netns_path, const char *const *argv, int input_fd, int output_fd);
+
+/// memfd_create(name, MFD_CLOEXEC).
+int berth_memfd(const char *name);
+
+/// 1 when `path` is a network namespace file (an nsfs mount), else 0.
+int berth_is_nsfs(const char *path);
 
 /// fork; the parent _exit(0)s, the child starts a new session. For a supervisor that outlives its spawner.
 int berth_daemonize(void);

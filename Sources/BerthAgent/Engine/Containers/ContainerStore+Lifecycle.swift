@@ -13,7 +13,17 @@ extension ContainerStore {
         if record.state.Running { return false }
         let id = record.id
         let paths = paths(id)
-        let spec = try await containerSpec(for: record)
+        var spec = try await containerSpec(for: record)
+        do {
+            if let plan = try await prepareNetwork(record) {
+                spec.network = plan.0
+                spec.networkFiles = plan.1
+            }
+        } catch {
+            await networks?.release(id)
+            if record.hostConfig.AutoRemove ?? false { try? await remove(id, force: true) }
+            throw error
+        }
         let fm = FileManager.default
         for stale in [paths.exitStatus, paths.socket, paths.spec] { try? fm.removeItem(atPath: stale) }
         let encoder = JSONEncoder()
@@ -28,6 +38,7 @@ extension ContainerStore {
         guard reply.ok, let pid = reply.pid else {
             let message = reply.error ?? "unknown error"
             shimReady.remove(id)
+            await networks?.release(id)
             record = try find(id)
             record.state.Status = "created"
             record.state.ExitCode = Int(reply.exitCode ?? 126)
@@ -49,7 +60,6 @@ extension ContainerStore {
         record.state.FinishedAt = "0001-01-01T00:00:00Z"
         record.manuallyStopped = nil
         save(record)
-        try? network.attach(containerID: id, pid: pid)
         monitor(id)
         return true
     }
@@ -112,7 +122,7 @@ extension ContainerStore {
         record.state.OOMKilled = status.oomKilled
         record.state.FinishedAt = status.finishedAt
         save(record)
-        try? network.detach(containerID: id)
+        await networks?.release(id)
         resolveWaiters(id, exitCode: Int(status.exitCode), conditions: [.nextExit, .notRunning], error: nil)
         if record.hostConfig.AutoRemove ?? false {
             try? await remove(id, force: true, removeVolumes: true)
@@ -214,6 +224,7 @@ extension ContainerStore {
             _ = await awaitExit(record.id, seconds: 30)
         }
         guard records[record.id] != nil else { return }
+        await networks?.release(record.id)
         records.removeValue(forKey: record.id)
         for (id, exec) in execs where exec.containerID == record.id { execs.removeValue(forKey: id) }
         let directory = paths(record.id).directory

@@ -6,17 +6,22 @@ import Foundation
 
 extension ContainerStore {
     /// `GET /containers/json`.
-    func summaries(all: Bool, filter: ContainerFilter = ContainerFilter()) -> [ContainerSummary] {
+    func summaries(all: Bool, filter: ContainerFilter = ContainerFilter()) async -> [ContainerSummary] {
         loadIfNeeded()
         let all = all || filter.impliesAll
-        return records.values.filter { (all || $0.state.Running) && filter.matches($0) }.sorted { $0.created > $1.created }.map { record in
-            ContainerSummary(
+        var result: [ContainerSummary] = []
+        for record in records.values.filter({ (all || $0.state.Running) && filter.matches($0) })
+            .sorted(by: { $0.created > $1.created }) {
+            let ports = await portSummaries(record)
+            result.append(ContainerSummary(
                 Id: record.id, Names: ["/" + record.name], Image: record.imageName, ImageID: record.imageID,
                 Command: ([record.path] + record.args).joined(separator: " "),
                 Created: RFC3339Seconds.parse(record.created), State: record.state.Status,
-                Status: Self.statusText(record.state), Ports: [], Labels: record.config.Labels ?? [:],
-                HostConfig: ["NetworkMode": record.hostConfig.NetworkMode ?? "none"], Mounts: record.mounts ?? [])
+                Status: Self.statusText(record.state), Ports: ports, Labels: record.config.Labels ?? [:],
+                HostConfig: ["NetworkMode": NetworkStore.normalizedMode(record.hostConfig.NetworkMode)],
+                Mounts: record.mounts ?? []))
         }
+        return result
     }
 
     /// "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".
@@ -42,16 +47,24 @@ extension ContainerStore {
     }
 
     /// `GET /containers/{id}/json`.
-    func inspect(_ reference: String) throws -> ContainerInspect {
+    func inspect(_ reference: String) async throws -> ContainerInspect {
         let record = try find(reference)
         let paths = paths(record.id)
-        return ContainerInspect(
+        let network = await networkSettings(record)
+        let hasFiles = FileManager.default.fileExists(atPath: paths.directory + "/hostname")
+        var inspect = ContainerInspect(
             Id: record.id, Created: record.created, Path: record.path, Args: record.args, State: record.state,
             Image: record.imageID, Name: "/" + record.name, RestartCount: record.restartCount ?? 0, Driver: "overlay2", Platform: "linux",
             LogPath: paths.log, HostnamePath: "", Config: record.config, HostConfig: record.hostConfig,
             GraphDriver: .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
                                                         "MergedDir": paths.rootfs]),
-            Mounts: record.mounts ?? [], NetworkSettings: .init(Networks: [:], IPAddress: "", Ports: [:]))
+            Mounts: record.mounts ?? [], NetworkSettings: network)
+        if hasFiles {
+            inspect.HostnamePath = paths.directory + "/hostname"
+            inspect.HostsPath = paths.directory + "/hosts"
+            inspect.ResolvConfPath = paths.directory + "/resolv.conf"
+        }
+        return inspect
     }
 
     func logPath(_ id: String) -> String { paths(id).log }

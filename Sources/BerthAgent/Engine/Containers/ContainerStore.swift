@@ -12,9 +12,10 @@ public actor ContainerStore {
     let dataRoot: String
     let images: ImageStore
     let logger: Logger
-    let network: NetworkSandbox
     /// Named and anonymous volumes (see ContainerStore+Volumes).
     let volumes: VolumeStore
+    /// Networks, endpoints and sandboxes; nil: containers get loopback only.
+    let networks: NetworkStore?
     /// The agent binary, re-executed as `berthd shim <dir>`.
     let shimBinary: String
     var records: [String: ContainerRecord] = [:]
@@ -26,13 +27,13 @@ public actor ContainerStore {
     var execs: [String: ExecRecord] = [:]
     var monitored: Set<String> = []
 
-    public init(dataRoot: String, images: ImageStore, logger: Logger, network: NetworkSandbox = LoopbackSandbox(),
-                shimBinary: String = "/proc/self/exe", volumes: VolumeStore? = nil) {
+    public init(dataRoot: String, images: ImageStore, logger: Logger, volumes: VolumeStore? = nil,
+                networks: NetworkStore? = nil, shimBinary: String = "/proc/self/exe") {
         self.dataRoot = dataRoot
         self.volumes = volumes ?? VolumeStore(dataRoot: dataRoot)
         self.images = images
         self.logger = logger
-        self.network = network
+        self.networks = networks
         self.shimBinary = shimBinary
     }
 
@@ -53,6 +54,10 @@ public actor ContainerStore {
                 shimReady.insert(record.id)
                 monitor(record.id)
             }
+        }
+        if let networks {
+            let running = Set(records.values.filter(\.state.Running).map(\.id))
+            Task { await networks.restore(running: running) }
         }
     }
 
@@ -152,6 +157,7 @@ public actor ContainerStore {
         if config.User?.isEmpty ?? true { config.User = imageConfig.User }
         config.Cmd = cmd
         config.Entrypoint = config.Entrypoint ?? imageConfig.Entrypoint
+        try await validateNetwork(request, config: &config)
         let (mounts, copyUp) = try await resolveMounts(config: config, hostConfig: request.hostConfig,
                                                        imageConfig: imageConfig)
         if let volumes = imageConfig.Volumes { config.Volumes = (config.Volumes ?? [:]).merging(volumes) { a, _ in a } }
@@ -159,6 +165,7 @@ public actor ContainerStore {
                                      imageName: imageName, config: config, hostConfig: request.hostConfig, path: path,
                                      args: Array(command.dropFirst()))
         record.mounts = mounts.isEmpty ? nil : mounts
+        record.networkingConfig = request.networkingConfig
         save(record)
         do {
             try await copyImageData(into: copyUp, containerID: id, imageID: imageID)

@@ -2,13 +2,15 @@
 public struct ContainerCreateRequest: Decodable, Sendable {
     public var config: ContainerConfig
     public var hostConfig: HostConfig
+    public var networkingConfig: NetworkingConfig?
 
-    enum CodingKeys: String, CodingKey { case HostConfig }
+    enum CodingKeys: String, CodingKey { case HostConfig, NetworkingConfig }
 
     public init(from decoder: Decoder) throws {
         config = try ContainerConfig(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         hostConfig = try c.decodeIfPresent(BerthAgent.HostConfig.self, forKey: .HostConfig) ?? BerthAgent.HostConfig()
+        networkingConfig = try c.decodeIfPresent(BerthAgent.NetworkingConfig.self, forKey: .NetworkingConfig)
     }
 }
 

@@ -4,11 +4,6 @@ public struct ContainerInspect: Codable, Sendable {
         public var Name: String
         public var Data: [String: String]
     }
-    public struct NetworkSettings: Codable, Sendable {
-        public var Networks: [String: String]
-        public var IPAddress: String
-        public var Ports: [String: String]
-    }
 
     public var Id: String
     public var Created: String
@@ -26,5 +21,7 @@ public struct ContainerInspect: Codable, Sendable {
     public var HostConfig: HostConfig
     public var GraphDriver: GraphDriver
     public var Mounts: [MountPoint]
-    public var NetworkSettings: NetworkSettings
+    public var NetworkSettings: ContainerNetworkSettings
+    public var HostsPath: String?
+    public var ResolvConfPath: String?
 }

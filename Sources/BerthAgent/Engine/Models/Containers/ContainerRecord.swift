@@ -21,6 +21,8 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
     public var manuallyStopped: Bool? = nil
     /// Volumes and binds resolved at create (nil: none).
     public var mounts: [MountPoint]?
+    /// `NetworkingConfig` of the create request, plus networks connected later (`docker network connect`).
+    public var networkingConfig: NetworkingConfig?
 
     public init(id: String, name: String, created: String, imageID: String, imageName: String,
                 config: ContainerConfig, hostConfig: HostConfig, path: String, args: [String]) {

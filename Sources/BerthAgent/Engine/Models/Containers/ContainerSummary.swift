@@ -8,7 +8,7 @@ public struct ContainerSummary: Codable, Sendable {
     public var Created: Int
     public var State: String
     public var Status: String
-    public var Ports: [String]
+    public var Ports: [PortSummary]
     public var Labels: [String: String]
     public var HostConfig: [String: String]
     public var Mounts: [MountPoint]

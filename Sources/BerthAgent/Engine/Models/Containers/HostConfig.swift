@@ -16,6 +16,10 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var Mounts: [MountRequest]?
     /// `--volumes-from CONTAINER[:ro|:rw]`.
     public var VolumesFrom: [String]?
+    /// `-p`: `"80/tcp": [{"HostIp": "", "HostPort": "8080"}]`.
+    public var PortBindings: [String: [PortBinding]]?
+    /// `-P`.
+    public var PublishAllPorts: Bool?
 
     public init() {}
 }

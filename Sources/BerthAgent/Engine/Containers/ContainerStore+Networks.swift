@@ -1,0 +1,169 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import BerthCore
+import BerthRuntime
+import Glibc
+
+/// Where containers meet the network store: checks at create, the sandbox at start, connect/disconnect, and what
+/// inspect and ps show.
+extension ContainerStore {
+    /// Checks `--network`, `--ip` and `container:<x>` at create; with `--network host` the host's name is used.
+    func validateNetwork(_ request: ContainerCreateRequest, config: inout ContainerConfig) async throws {
+        guard let networks else { return }
+        let mode = NetworkStore.normalizedMode(request.hostConfig.NetworkMode)
+        if mode.hasPrefix("container:") {
+            _ = try find(String(mode.dropFirst("container:".count)))
+            return
+        }
+        try await networks.validate(mode: mode, endpointsConfig: request.networkingConfig?.EndpointsConfig ?? [:])
+        if mode == "host", request.config.Hostname?.isEmpty ?? true {
+            var buffer = [CChar](repeating: 0, count: 256)
+            if gethostname(&buffer, buffer.count) == 0 { config.Hostname = String(cString: buffer) }
+        }
+    }
+
+    func networkRequest(_ record: ContainerRecord) throws -> NetworkStore.ContainerNetworkRequest {
+        var mode = NetworkStore.normalizedMode(record.hostConfig.NetworkMode)
+        var joined: String?
+        if mode.hasPrefix("container:") {
+            let other = try find(String(mode.dropFirst("container:".count)))
+            guard other.state.Running else { throw NetworkError.joinNotRunning(other.id) }
+            mode = "container:" + other.id
+            joined = paths(other.id).directory
+        }
+        var exposed = Array((record.config.ExposedPorts ?? [:]).keys)
+        exposed += (record.hostConfig.PortBindings ?? [:]).keys.filter { !exposed.contains($0) }
+        return .init(id: record.id, name: record.name, hostname: record.config.Hostname ?? String(record.id.prefix(12)),
+                     directory: paths(record.id).directory, mode: mode,
+                     endpointsConfig: NetworkStore.normalizedEndpoints(record.networkingConfig?.EndpointsConfig ?? [:]),
+                     ports: record.hostConfig.PortBindings ?? [:], exposed: exposed,
+                     publishAll: record.hostConfig.PublishAllPorts ?? false, joinedDirectory: joined)
+    }
+
+    /// Builds the sandbox before the process starts; nil without a network store (loopback only).
+    func prepareNetwork(_ record: ContainerRecord) async throws -> (NetworkJoin, [BindFile])? {
+        guard let networks else { return nil }
+        return try await networks.prepare(try networkRequest(record))
+    }
+
+    /// `docker network connect`: recorded in the container's settings, plugged in now when it runs.
+    func connect(_ reference: String, network: String, settings: EndpointSettings) async throws {
+        guard let networks else { throw APIError.notImplemented("networks are not available") }
+        var record = try find(reference)
+        let target = try await networks.find(network)
+        let mode = NetworkStore.normalizedMode(record.hostConfig.NetworkMode)
+        if mode == "host" || mode == "none" || mode.hasPrefix("container:") {
+            throw APIError(.forbidden, "container sharing network namespace with another container or host cannot be connected to any other network")
+        }
+        var config = record.networkingConfig ?? NetworkingConfig()
+        var endpoints = config.EndpointsConfig ?? [:]
+        if endpoints[target.name] != nil || target.name == mode || target.id == mode {
+            if record.state.Running || endpoints[target.name] != nil {
+                throw NetworkError.alreadyConnected(container: record.name, network: target.name)
+            }
+        }
+        try await networks.validate(mode: target.name, endpointsConfig: [target.name: settings])
+        if record.state.Running {
+            try await networks.connectRunning(try networkRequest(record), network: target.id, settings: settings)
+        }
+        endpoints[target.name] = settings
+        config.EndpointsConfig = endpoints
+        record.networkingConfig = config
+        save(record)
+    }
+
+    /// `docker network disconnect`.
+    func disconnect(_ reference: String, network: String) async throws {
+        guard let networks else { throw APIError.notImplemented("networks are not available") }
+        var record = try find(reference)
+        let target = try await networks.find(network)
+        let mode = NetworkStore.normalizedMode(record.hostConfig.NetworkMode)
+        var config = record.networkingConfig ?? NetworkingConfig()
+        var endpoints = config.EndpointsConfig ?? [:]
+        let configured = endpoints[target.name] != nil || target.name == mode || target.id == mode
+        if record.state.Running {
+            try await networks.disconnectRunning(containerID: record.id, name: record.name, network: target.id)
+        } else if !configured {
+            throw NetworkError.notConnected(container: record.name, network: target.name)
+        }
+        endpoints.removeValue(forKey: target.name)
+        config.EndpointsConfig = endpoints
+        record.networkingConfig = config
+        if target.name == mode || target.id == mode { record.hostConfig.NetworkMode = "none" }
+        save(record)
+    }
+
+    /// `NetworkSettings` of `docker inspect`.
+    func networkSettings(_ record: ContainerRecord) async -> ContainerNetworkSettings {
+        let mode = NetworkStore.normalizedMode(record.hostConfig.NetworkMode)
+        var settings = ContainerNetworkSettings(
+            Bridge: "", SandboxID: "", SandboxKey: "", HairpinMode: false, LinkLocalIPv6Address: "",
+            LinkLocalIPv6PrefixLen: 0, Ports: [:], EndpointID: "", Gateway: "", GlobalIPv6Address: "",
+            GlobalIPv6PrefixLen: 0, IPAddress: "", IPPrefixLen: 0, IPv6Gateway: "", MacAddress: "", Networks: [:])
+        guard let networks else { return settings }
+        let live = record.state.Running ? await networks.endpoints(of: record.id) : []
+        if record.state.Running, !mode.hasPrefix("container:"), mode != "host" {
+            let box = await networks.sandbox(record.id)
+            settings.SandboxID = box.key
+            settings.SandboxKey = box.path
+        }
+        var names = mode.hasPrefix("container:") ? [] : [mode]
+        let configured = NetworkStore.normalizedEndpoints(record.networkingConfig?.EndpointsConfig ?? [:])
+        names += configured.keys.filter { $0 != mode }.sorted()
+        for name in names {
+            guard let network = try? await networks.find(name) else { continue }
+            var entry = configured[name] ?? EndpointSettings()
+            entry.NetworkID = network.id
+            entry.EndpointID = ""
+            entry.Gateway = ""
+            entry.IPAddress = ""
+            entry.IPPrefixLen = 0
+            entry.MacAddress = ""
+            entry.IPv6Gateway = ""
+            entry.GlobalIPv6Address = ""
+            entry.GlobalIPv6PrefixLen = 0
+            if let e = live.first(where: { $0.networkID == network.id }), let pool = network.pool {
+                entry.EndpointID = e.id
+                entry.Gateway = pool.gateway.description
+                entry.IPAddress = e.address.description
+                entry.IPPrefixLen = pool.subnet.prefix
+                entry.MacAddress = e.mac
+                if network.resolvesNames { entry.DNSNames = [record.name] + e.aliases }
+                if network.name == "bridge" || settings.IPAddress.isEmpty {
+                    settings.EndpointID = e.id
+                    settings.Gateway = entry.Gateway ?? ""
+                    settings.IPAddress = entry.IPAddress ?? ""
+                    settings.IPPrefixLen = pool.subnet.prefix
+                    settings.MacAddress = e.mac
+                }
+            }
+            settings.Networks[network.name] = entry
+        }
+        var exposed = Array((record.config.ExposedPorts ?? [:]).keys)
+        exposed += (record.hostConfig.PortBindings ?? [:]).keys.filter { !exposed.contains($0) }
+        if record.state.Running {
+            let mappings = live.flatMap(\.ports)
+            for port in exposed {
+                let key = port.contains("/") ? port : port + "/tcp"
+                let bound = mappings.filter { "\($0.containerPort)/\($0.proto)" == key }
+                settings.Ports[key] = bound.isEmpty ? nil : bound.map {
+                    PortBinding(HostIp: $0.hostIP.isEmpty ? "0.0.0.0" : $0.hostIP, HostPort: String($0.hostPort))
+                }
+                if bound.isEmpty { settings.Ports.updateValue(nil, forKey: key) }
+            }
+        }
+        return settings
+    }
+
+    /// `Ports` of `docker ps`.
+    func portSummaries(_ record: ContainerRecord) async -> [PortSummary] {
+        guard let networks, record.state.Running else { return [] }
+        return await networks.endpoints(of: record.id).flatMap(\.ports).map {
+            PortSummary(IP: $0.hostIP.isEmpty ? "0.0.0.0" : $0.hostIP, PrivatePort: $0.containerPort,
+                        PublicPort: $0.hostPort, Type: $0.proto)
+        }
+    }
+}

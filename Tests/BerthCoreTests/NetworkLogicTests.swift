@@ -1,0 +1,132 @@
+import Testing
+@testable import BerthCore
+
+@Suite struct IPAMTests {
+    func net(_ s: String) -> IPv4Network { try! IPv4Network(parsing: s) }
+
+    @Test func defaultsGatewayAndAllocatesInOrder() throws {
+        let pool = try IPv4Pool(subnet: net("172.20.0.0/16"))
+        #expect(pool.gateway.description == "172.20.0.1")
+        let first = try pool.allocate(requested: nil, taken: [])
+        #expect(first.description == "172.20.0.2")
+        let second = try pool.allocate(requested: nil, taken: [first])
+        #expect(second.description == "172.20.0.3")
+    }
+
+    @Test func rangeLimitsDynamicButNotStaticAddresses() throws {
+        let pool = try IPv4Pool(subnet: net("10.5.0.0/16"), range: net("10.5.1.0/24"), gateway: IPv4Address("10.5.0.254"))
+        #expect(try pool.allocate(requested: nil, taken: []).description == "10.5.1.1")
+        #expect(try pool.allocate(requested: IPv4Address("10.5.7.7"), taken: []).description == "10.5.7.7")
+    }
+
+    @Test func refusesBadInput() throws {
+        #expect(throws: IPv4Pool.Failure.gatewayOutsideSubnet(IPv4Address("10.6.0.1")!)) {
+            try IPv4Pool(subnet: net("10.5.0.0/16"), gateway: IPv4Address("10.6.0.1"))
+        }
+        #expect(throws: IPv4Pool.Failure.rangeOutsideSubnet(net("10.9.0.0/24"))) {
+            try IPv4Pool(subnet: net("10.5.0.0/16"), range: net("10.9.0.0/24"))
+        }
+        let pool = try IPv4Pool(subnet: net("10.5.0.0/24"))
+        #expect(throws: IPv4Pool.Failure.overlaps(net("10.5.0.0/16"))) { try pool.checkOverlap(with: [net("10.5.0.0/16")]) }
+        #expect(throws: IPv4Pool.Failure.addressOutside(IPv4Address("10.9.9.9")!)) {
+            try pool.allocate(requested: IPv4Address("10.9.9.9"), taken: [])
+        }
+        #expect(throws: IPv4Pool.Failure.addressInUse(IPv4Address("10.5.0.9")!)) {
+            try pool.allocate(requested: IPv4Address("10.5.0.9"), taken: [IPv4Address("10.5.0.9")!])
+        }
+        #expect(throws: IPv4Pool.Failure.addressInUse(IPv4Address("10.5.0.1")!)) {
+            try pool.allocate(requested: IPv4Address("10.5.0.1"), taken: [])
+        }
+        let tiny = try IPv4Pool(subnet: net("10.5.0.0/30"))
+        #expect(throws: IPv4Pool.Failure.exhausted(net("10.5.0.0/30"))) {
+            try tiny.allocate(requested: nil, taken: [IPv4Address("10.5.0.2")!])
+        }
+    }
+
+    @Test func defaultPoolsSkipUsedOnes() {
+        #expect(IPv4Pool.defaultSubnet(avoiding: [net("172.17.0.0/16")])?.description == "172.18.0.0/16")
+        #expect(IPv4Pool.defaultSubnet(avoiding: [net("172.16.0.0/12")])?.description == "192.168.0.0/20")
+    }
+
+    @Test func macFollowsDocker() {
+        #expect(IPv4Pool.macAddress(for: IPv4Address("172.17.0.2")!) == "02:42:ac:11:00:02")
+    }
+}
+
+@Suite struct DNSMessageTests {
+    /// A query for `web`, type A, ID 0x1234, recursion desired, as busybox nslookup sends it.
+    static let query: [UInt8] = [0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                 0x03, 0x77, 0x65, 0x62, 0x00, 0x00, 0x01, 0x00, 0x01]
+
+    @Test func parsesRecordedQuery() throws {
+        let q = try #require(DNSQuery(Self.query))
+        #expect(q.id == 0x1234 && q.name == "web" && q.type == 1 && q.qclass == 1)
+        #expect(DNSQuery.encode(id: 0x1234, name: "web") == Self.query)
+    }
+
+    @Test func answersWithARecord() throws {
+        let q = try #require(DNSQuery(Self.query))
+        let answer = q.response(addresses: [IPv4Address("172.18.0.2")!])
+        #expect(answer == [0x12, 0x34, 0x85, 0x80, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+                           0x03, 0x77, 0x65, 0x62, 0x00, 0x00, 0x01, 0x00, 0x01,
+                           0xC0, 0x0C, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x58, 0x00, 0x04, 172, 18, 0, 2])
+    }
+
+    @Test func unknownNameIsNXDomainAndAAAAIsEmpty() throws {
+        let q = try #require(DNSQuery(Self.query))
+        let nx = q.response(addresses: nil)
+        #expect(nx[3] & 0x0f == 3 && nx[7] == 0)
+        let aaaa = try #require(DNSQuery(DNSQuery.encode(id: 7, name: "Web", type: DNSQuery.typeAAAA)))
+        #expect(aaaa.name == "web")
+        let empty = aaaa.response(addresses: [IPv4Address("172.18.0.2")!])
+        #expect(empty[3] & 0x0f == 0 && empty[7] == 0)
+    }
+
+    @Test func rejectsGarbage() {
+        #expect(DNSQuery([1, 2, 3]) == nil)
+        #expect(DNSQuery(Array(Self.query.prefix(15))) == nil)
+    }
+}
+
+@Suite struct SandboxFileTests {
+    @Test func resolvConfUsesEmbeddedServerOrHostServers() {
+        let host = "nameserver 127.0.0.53\nnameserver 10.0.0.2\nsearch lab\noptions edns0\n"
+        #expect(SandboxFiles.resolvConf(hostResolvConf: host, embeddedServer: nil)
+            == "nameserver 10.0.0.2\nsearch lab\noptions edns0\n")
+        #expect(SandboxFiles.resolvConf(hostResolvConf: host, embeddedServer: IPv4Address("172.18.0.1"))
+            .contains("nameserver 172.18.0.1\nsearch lab"))
+    }
+
+    @Test func hostsListsOwnAddress() {
+        let hosts = SandboxFiles.hosts(hostname: "abc", addresses: [IPv4Address("172.17.0.2")!])
+        #expect(hosts.hasPrefix("127.0.0.1\tlocalhost\n") && hosts.hasSuffix("172.17.0.2\tabc\n"))
+    }
+}
+
+@Suite struct FirewallRuleTests {
+    @Test func rulesAreTaggedAndDeletable() throws {
+        let mapping = PortMapping(proto: "tcp", hostIP: "", hostPort: 8080, containerIP: IPv4Address("172.17.0.2")!,
+                                  containerPort: 80)
+        let rules = FirewallRules.port(mapping)
+        #expect(rules.allSatisfy { $0.suffix(4) == ArraySlice(FirewallRules.tag) })
+        #expect(rules[0] == ["-t", "nat", "-A", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-p", "tcp",
+                             "--dport", "8080", "-j", "DNAT", "--to-destination", "172.17.0.2:80"] + FirewallRules.tag)
+        #expect(FirewallRules.deletion(rules[0])[2] == "-D")
+        let net = try IPv4Network(parsing: "172.17.0.0/16")
+        let internalRules = FirewallRules.network(bridge: "br-x", subnet: net, isInternal: true, bridgePrefixes: [])
+        #expect(!internalRules.contains { $0.contains("MASQUERADE") })
+    }
+
+    @Test func findsOwnRulesInListing() {
+        let listing = """
+        -P PREROUTING ACCEPT
+        -A PREROUTING -m addrtype --dst-type LOCAL -p tcp -m tcp --dport 8080 -m comment --comment berth -j DNAT --to-destination 172.17.0.2:80
+        -A PREROUTING -p tcp -j DNAT --to-destination 1.2.3.4:80 -m comment --comment other
+        -A POSTROUTING -s 172.17.0.0/16 ! -o berth0 -m comment --comment berth -j MASQUERADE
+        """
+        let deletions = FirewallRules.ownedRuleDeletions(table: "nat", listing: listing)
+        #expect(deletions.count == 2)
+        #expect(deletions[1] == ["-t", "nat", "-D", "POSTROUTING", "-s", "172.17.0.0/16", "!", "-o", "berth0", "-m",
+                                 "comment", "--comment", "berth", "-j", "MASQUERADE"])
+    }
+}
