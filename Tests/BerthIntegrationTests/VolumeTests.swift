@@ -83,7 +83,9 @@ struct VolumeTests {
         #expect(Harness.sh("mkdir -p \(esc)/r && tar -C \(esc)/r -xf \(tar) && ln -s /etc \(esc)/r/escape && "
                            + "ln -s ../../../../root \(esc)/r/up && tar -C \(esc)/r -cf \(esc)/esc.tar .").status == 0)
         #expect(d(["import", esc + "/esc.tar", "esc"]).status == 0)
-        #expect(d(["run", "--rm", "-v", "esc1:/escape", "esc", "ls", "/escape"]).stdout == "group\npasswd\n")
+        // The image's /etc (plus the network files docker also binds there), not the host's.
+        let escaped = d(["run", "--rm", "-v", "esc1:/escape", "esc", "ls", "/escape"]).stdout.split(separator: "\n")
+        #expect(escaped.contains("group") && escaped.contains("passwd") && !escaped.contains("os-release"), "\(escaped)")
         #expect(d(["run", "--rm", "-v", "esc2:/up/btvolx", "esc", "true"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: "/root/btvolx"))
 
