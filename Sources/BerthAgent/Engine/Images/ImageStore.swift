@@ -111,7 +111,7 @@ public actor ImageStore {
         }
         try? fm.removeItem(atPath: target + ".tar")
         try fm.moveItem(atPath: tarPath, toPath: target + ".tar")
-        try "{\"size\":\(size)}\n".write(toFile: target + ".json", atomically: true, encoding: .utf8)
+        try Data("{\"size\":\(size)}\n".utf8).write(to: URL(fileURLWithPath: target + ".json"), options: .atomic)
         try fm.moveItem(atPath: partial, toPath: target)
         return diffID
     }
