@@ -111,7 +111,11 @@ struct ContainerTests {
             #expect(d(["logs", "short"]).stdout == "before\nafter\n")
             let alive = d(["exec", "web", "echo", "alive"])
             #expect(alive.status == 0 && alive.stdout == "alive\n", "\(alive)")
-            let upgraded = h.berth(["upgrade", "ctr2"])
+            // `berth upgrade` only replaces a different binary: the same agent with one byte appended.
+            let copy = NSTemporaryDirectory() + "berthd-upgrade-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            #expect(Harness.run(["sh", "-c", "cp \"$BERTH_AGENT\" \(copy) && printf x >> \(copy)"]).status == 0)
+            let upgraded = h.berth(["upgrade", "ctr2"], extraEnv: ["BERTH_AGENT": copy])
             #expect(upgraded.status == 0, "\(upgraded.stderr)")
             #expect(d(["exec", "web", "echo", "again"]).stdout == "again\n")
             #expect(d(["ps", "-q", "--filter", "name=web"]).lines.count == 1)
