@@ -37,6 +37,7 @@ public struct Cgroups: Sendable {
         }
         var procs: [String] = []
         for (controller, path) in directories {
+            if !unified { try Self.mkdir(String(path[..<path.lastIndex(of: "/")!])) }  // <controller>/berth
             try Self.mkdir(path)
             procs.append(path + "/cgroup.procs")
             if let memory, memory > 0 {

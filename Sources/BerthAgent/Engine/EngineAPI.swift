@@ -11,6 +11,7 @@ public enum EngineAPI {
         AttachRoutes.register(on: &router, context: context)
         ExecRoutes.register(on: &router, context: context)
         LogRoutes.register(on: &router, context: context)
+        ContainerControlRoutes.register(on: &router, context: context)
         return router
     }
 
