@@ -26,6 +26,9 @@ public final class Shim: @unchecked Sendable {
     private var execMasters: [String: Int32] = [:]
     private var pendingSizes: [String: (UInt16, UInt16)] = [:]
     private let logFD: Int32
+    private let cgroups: Cgroups
+    /// The `cgroup.procs` files container and exec processes join.
+    private var cgroupProcs: [String] = []
 
     final class ExecState: @unchecked Sendable {
         let id: String
@@ -37,6 +40,7 @@ public final class Shim: @unchecked Sendable {
     init(paths: ContainerPaths, spec: ContainerSpec) throws {
         self.paths = paths
         self.spec = spec
+        cgroups = Cgroups(id: spec.id)
         logFD = open(paths.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         guard logFD >= 0 else { throw RuntimeError.errno("open \(paths.log)") }
         containerStdio = try ShimStdio(tty: spec.process.tty, openStdin: spec.process.openStdin)
@@ -170,7 +174,9 @@ public final class Shim: @unchecked Sendable {
             let stdio = containerStdio
             let pid: Int32
             do {
-                pid = try Spawner.spawnContainer(spec, paths: paths, stdio: stdio.child)
+                let procs = try cgroups.create(memory: spec.memoryLimit, pids: spec.pidsLimit)
+                lock.withLock { cgroupProcs = procs }
+                pid = try Spawner.spawnContainer(spec, paths: paths, stdio: stdio.child, cgroupProcs: procs)
             } catch {
                 stdio.closeChildEnds()
                 throw error
@@ -260,7 +266,7 @@ public final class Shim: @unchecked Sendable {
             // Hold the lock across the spawn so the reaper cannot see the helper before it is registered.
             lock.lock()
             do {
-                helper = try Spawner.exec(in: pid, process, stdio: stdio.child)
+                helper = try Spawner.exec(in: pid, process, stdio: stdio.child, cgroupProcs: cgroupProcs)
             } catch {
                 lock.unlock()
                 stdio.closeChildEnds()
@@ -338,7 +344,7 @@ public final class Shim: @unchecked Sendable {
             if isInit {
                 Threads.detach { [self] in
                     _ = output.wait(timeout: .now() + 5)
-                    finish(ExitStatus(exitCode: code, finishedAt: Timestamp.now(), oomKilled: false))
+                    finish(ExitStatus(exitCode: code, finishedAt: Timestamp.now(), oomKilled: cgroups.oomKilled))
                 }
             }
         }
@@ -352,6 +358,7 @@ public final class Shim: @unchecked Sendable {
 
     /// Records the exit, releases attached clients and waiters, and ends the supervisor.
     private func finish(_ status: ExitStatus) {
+        cgroups.remove()
         if let data = try? JSONEncoder().encode(status) {
             try? data.write(to: URL(fileURLWithPath: paths.exitStatus), options: .atomic)
         }

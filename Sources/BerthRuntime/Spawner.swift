@@ -16,11 +16,12 @@ public struct StdioFDs: Sendable {
 /// Starts container processes through the C shim (clone, mounts, pivot_root, setns).
 public enum Spawner {
     /// Starts the init process of a container; returns its pid once it has exec'd.
-    public static func spawnContainer(_ spec: ContainerSpec, paths: ContainerPaths, stdio: StdioFDs) throws -> Int32 {
+    public static func spawnContainer(_ spec: ContainerSpec, paths: ContainerPaths, stdio: StdioFDs,
+                                      cgroupProcs: [String] = []) throws -> Int32 {
         let overlay = "lowerdir=\(spec.lowerDirs.joined(separator: ":")),upperdir=\(paths.upper),workdir=\(paths.work)"
         let mounts = CMounts(spec.mounts ?? [])
         defer { mounts.free() }
-        return try withProcess(spec.process, stdio: stdio) { process, err, errlen, execErrno in
+        return try withProcess(spec.process, stdio: stdio, cgroupProcs: cgroupProcs) { process, err, errlen, execErrno in
             paths.rootfs.withCString { rootfs in
                 overlay.withCString { options in
                     spec.hostname.withCString { hostname in
@@ -53,26 +54,29 @@ public enum Spawner {
     }
 
     /// Starts a process in the namespaces of the container whose init is `pid`; returns the pid of its helper.
-    public static func exec(in pid: Int32, _ process: ProcessSpec, stdio: StdioFDs) throws -> Int32 {
-        try withProcess(process, stdio: stdio) { process, err, errlen, execErrno in
+    public static func exec(in pid: Int32, _ process: ProcessSpec, stdio: StdioFDs,
+                            cgroupProcs: [String] = []) throws -> Int32 {
+        try withProcess(process, stdio: stdio, cgroupProcs: cgroupProcs) { process, err, errlen, execErrno in
             var p = process
             return berth_exec_in(pid, &p, err, errlen, execErrno)
         }
     }
 
     private static func withProcess(
-        _ spec: ProcessSpec, stdio: StdioFDs,
+        _ spec: ProcessSpec, stdio: StdioFDs, cgroupProcs: [String],
         _ body: (berth_process_spec, UnsafeMutablePointer<CChar>, Int32, UnsafeMutablePointer<Int32>) -> Int32
     ) throws -> Int32 {
         let argv = CStringArray(spec.args)
         let envp = CStringArray(spec.env)
-        defer { argv.free(); envp.free() }
+        let procs = CStringArray(cgroupProcs)
+        defer { argv.free(); envp.free(); procs.free() }
         var err = [CChar](repeating: 0, count: 512)
         var execErrno: Int32 = 0
         let pid = spec.cwd.withCString { cwd -> Int32 in
             let process = berth_process_spec(argv: argv.pointer, envp: envp.pointer, cwd: cwd, uid: spec.uid,
                                              gid: spec.gid, stdin_fd: stdio.stdin, stdout_fd: stdio.stdout,
-                                             stderr_fd: stdio.stderr, tty: spec.tty ? 1 : 0)
+                                             stderr_fd: stdio.stderr, tty: spec.tty ? 1 : 0,
+                                             cgroup_procs: cgroupProcs.isEmpty ? nil : procs.pointer)
             return err.withUnsafeMutableBufferPointer { buf in
                 body(process, buf.baseAddress!, Int32(buf.count), &execErrno)
             }

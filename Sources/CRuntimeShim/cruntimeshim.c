@@ -57,6 +57,19 @@ static const char *env_path(const char *const *envp) {
     return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
+/* Moves the calling process into the given cgroups ("0" written to cgroup.procs means the writer). */
+static void join_cgroups(const char *const *procs, int errfd) {
+    for (const char *const *p = procs; p && *p; p++) {
+        int fd = open(*p, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) != 1) {
+            int saved = errno;
+            report(errfd, 0, "join cgroup %s: %s", *p, strerror(saved));
+            _exit(126);
+        }
+        close(fd);
+    }
+}
+
 /* Sets up stdio, session, credentials and execs; reports to errfd and exits on failure. */
 static void exec_process(const struct berth_process_spec *p, int errfd) {
     if (p->cwd && p->cwd[0]) {
@@ -266,6 +279,8 @@ static int container_main(void *arg) {
     int errfd = a->errfd;
     char path[4096];
 
+    join_cgroups(s->process.cgroup_procs, errfd);
+
     if (s->net_mode == 1) {
         int nsfd = open(s->netns_path, O_RDONLY | O_CLOEXEC);
         if (nsfd < 0) fail(errfd, "open network namespace");
@@ -410,6 +425,7 @@ static int exec_helper(void *arg) {
     static const char *kinds[] = {"ipc", "uts", "net", "pid", "mnt"};
     int fds[5];
     char path[64];
+    join_cgroups(a->spec->cgroup_procs, a->errfd);
     for (int i = 0; i < 5; i++) {
         snprintf(path, sizeof path, "/proc/%d/ns/%s", a->target_pid, kinds[i]);
         fds[i] = open(path, O_RDONLY | O_CLOEXEC);

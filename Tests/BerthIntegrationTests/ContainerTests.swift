@@ -5,6 +5,9 @@ import Testing
 @Suite(.serialized, .enabled(if: Harness.enabled))
 struct ContainerTests {
     static let network = ["--lab-network", "btctr2", "--lab-subnet", "10.213.103.0/24"]
+    /// Container supervisors of this lab host (lab hosts share the PID namespace: match the network namespace).
+    static let countShims = "n=0; me=$(readlink /proc/self/ns/net); for p in $(pgrep -f '[s]him /var/lib/berth/containers'); "
+        + "do [ \"$(readlink /proc/$p/ns/net)\" = \"$me\" ] && n=$((n+1)); done; echo $n"
 
     /// A lab host with the busybox rootfs imported as `bb`; `body` gets a docker runner for it.
     func withHost(_ tag: String, _ machine: String,
@@ -87,7 +90,7 @@ struct ContainerTests {
             #expect(d(["image", "inspect", "nosuch"]).stderr.contains("No such image: nosuch"))
             #expect(d(["rm", "nosuch"]).stderr.contains("No such container: nosuch"))
             // Nothing of the containers is left behind.
-            #expect(h.berth(["ssh", "ctr1", "ps -eo args | grep -c '[b]erthd shim /var/lib/berth'"]).stdout == "0\n")
+            #expect(h.berth(["ssh", "ctr1", Self.countShims]).stdout == "0\n")
         }
     }
 
@@ -111,7 +114,11 @@ struct ContainerTests {
             #expect(d(["logs", "short"]).stdout == "before\nafter\n")
             let alive = d(["exec", "web", "echo", "alive"])
             #expect(alive.status == 0 && alive.stdout == "alive\n", "\(alive)")
-            let upgraded = h.berth(["upgrade", "ctr2"])
+            // `berth upgrade` only replaces a different binary: the same agent with one byte appended.
+            let copy = NSTemporaryDirectory() + "berthd-upgrade-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            #expect(Harness.run(["sh", "-c", "cp \"$BERTH_AGENT\" \(copy) && printf x >> \(copy)"]).status == 0)
+            let upgraded = h.berth(["upgrade", "ctr2"], extraEnv: ["BERTH_AGENT": copy])
             #expect(upgraded.status == 0, "\(upgraded.stderr)")
             #expect(d(["exec", "web", "echo", "again"]).stdout == "again\n")
             #expect(d(["ps", "-q", "--filter", "name=web"]).lines.count == 1)
@@ -162,6 +169,51 @@ struct ContainerTests {
             #expect(d(["ps", "-a", "--filter", "ancestor=bb", "-q"]).lines.count == 3)
             #expect(d(["ps", "--filter", "colour=red"]).status != 0)
             #expect(d(["rm", "-f", "later", "flaky", "always"]).status == 0)
+        }
+    }
+
+    /// cgroup limits (-m, --pids-limit), OOM kills, pause/unpause, top, stats, rename, info counts; nothing left.
+    @Test func limitsPauseTopStats() throws {
+        try withHost("ctr-cg", "ctr4") { h, docker in
+            let d = { (args: [String]) in docker(args, nil) }
+            let ssh = { (command: String) in h.berth(["ssh", "ctr4", command]).stdout }
+            let started = d(["run", "-d", "--name", "lim", "-m", "64m", "--pids-limit", "20", "bb", "sleep", "300"])
+            #expect(started.status == 0, "\(started.stderr)")
+            let id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(ssh("cat /sys/fs/cgroup/memory/berth/\(id)/memory.limit_in_bytes /sys/fs/cgroup/pids/berth/\(id)/pids.max")
+                == "67108864\n20\n")
+            // 30 background processes do not fit under a pids limit of 20
+            let forks = d(["exec", "lim", "sh", "-c", "for i in $(seq 30); do sleep 1 & done"])
+            #expect(forks.stderr.contains("fork"), "\(forks)")
+            Thread.sleep(forTimeInterval: 1.5)
+
+            #expect(d(["pause", "lim"]).status == 0)
+            #expect(d(["ps", "--format", "{{.Status}}"]).stdout.contains("(Paused)"))
+            #expect(d(["info", "-f", "{{.ContainersPaused}} {{.ContainersRunning}}"]).stdout == "1 0\n")
+            #expect(ssh("cat /sys/fs/cgroup/freezer/berth/\(id)/freezer.state") == "FROZEN\n")
+            #expect(d(["unpause", "lim"]).status == 0)
+            #expect(d(["info", "-f", "{{.ContainersPaused}} {{.ContainersRunning}} {{.Driver}}"]).stdout == "0 1 overlay2\n")
+
+            #expect(d(["top", "lim"]).stdout.contains("sleep 300"))
+            let stats = d(["stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "lim"]).stdout
+            #expect(stats.hasPrefix("lim ") && (Int(stats.dropFirst(4).dropLast()) ?? 99) <= 20, "\(stats)")
+            #expect(d(["rename", "lim", "lim2"]).status == 0)
+            #expect(d(["inspect", "-f", "{{.Name}}", "lim2"]).stdout == "/lim2\n")
+
+            // an OOM kill: exit 137 and OOMKilled
+            let oomID = d(["create", "--name", "oom", "-m", "16m", "bb", "sh", "-c", "x=a; while true; do x=$x$x; done"])
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let oom = d(["start", "-a", "oom"])
+            #expect(!oomID.isEmpty)
+            #expect(oom.status == 137, "\(oom)")
+            #expect(d(["inspect", "-f", "{{.State.OOMKilled}} {{.State.ExitCode}}", "oom"]).stdout == "true 137\n")
+
+            #expect(d(["rm", "-f", "lim2", "oom"]).status == 0)
+            // Nothing is left: no cgroup, no supervisor, no overlay mount.
+            let left = ["memory", "pids", "freezer"].flatMap { c in [id, oomID].map { "/sys/fs/cgroup/\(c)/berth/\($0)" } }
+            #expect(ssh("ls -d \(left.joined(separator: " ")) 2>/dev/null | wc -l") == "0\n")
+            #expect(ssh(Self.countShims) == "0\n")
+            #expect(ssh("grep -c /var/lib/berth/containers /proc/self/mountinfo") == "0\n")
         }
     }
 }

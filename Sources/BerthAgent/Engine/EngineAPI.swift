@@ -16,6 +16,7 @@ public enum EngineAPI {
         BuildRoutes.register(on: &router, context: context)
         ArchiveRoutes.register(on: &router, context: context)
         NetworkRoutes.register(on: &router, context: context)
+        ContainerControlRoutes.register(on: &router, context: context)
         return router
     }
 

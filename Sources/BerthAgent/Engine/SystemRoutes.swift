@@ -6,7 +6,15 @@ enum SystemRoutes {
         router.get("/_ping") { _ in ping(body: "OK") }
         router.head("/_ping") { _ in ping(body: nil) }
         router.get("/version") { _ in try .json(EngineVersion.current(host: context.host)) }
-        router.get("/info") { _ in try .json(EngineInfoBuilder.build(context: context)) }
+        router.get("/info") { _ in
+            var info = EngineInfoBuilder.build(context: context)
+            let counts = await context.containers.stateCounts
+            info.containersRunning = counts.running
+            info.containersPaused = counts.paused
+            info.containersStopped = counts.stopped
+            info.containers = counts.running + counts.paused + counts.stopped
+            return try .json(info)
+        }
     }
 
     /// dockerd's ping: `OK`, never cached, with the headers the CLI negotiates from.

@@ -14,6 +14,8 @@ struct berth_process_spec {
     int stderr_fd;
     /// Non-zero: stdin is a terminal that becomes the controlling terminal of a new session.
     int tty;
+    /// `cgroup.procs` files the process joins before it execs (NULL-terminated; NULL: none).
+    const char *const *cgroup_procs;
 };
 
 /// A bind mount into the container (volumes and host paths): `source` on the host appears at `target`, a path

@@ -117,6 +117,7 @@ extension ContainerStore {
         }
         record.state.Status = "exited"
         record.state.Running = false
+        record.state.Paused = false
         record.state.Pid = 0
         record.state.ExitCode = Int(status.exitCode)
         record.state.OOMKilled = status.oomKilled
@@ -197,6 +198,14 @@ extension ContainerStore {
         guard record.state.Running, record.state.Pid > 0 else { throw ContainerError.notRunning(id: record.id) }
         if Glibc.kill(pid_t(record.state.Pid), signal) != 0, errno != ESRCH {
             throw APIError.internal("kill \(record.state.Pid): \(String(cString: strerror(errno)))")
+        }
+        if record.state.Paused {
+            // A frozen process takes its signal only once thawed.
+            try? Cgroups(id: record.id).freeze(false)
+            var thawed = record
+            thawed.state.Paused = false
+            thawed.state.Status = "running"
+            save(thawed)
         }
     }
 

@@ -29,6 +29,7 @@ extension ContainerStore {
         let now = Int(Date().timeIntervalSince1970)
         switch state.Status {
         case "running": return "Up " + duration(now - RFC3339Seconds.parse(state.StartedAt))
+        case "paused": return "Up " + duration(now - RFC3339Seconds.parse(state.StartedAt)) + " (Paused)"
         case "exited": return "Exited (\(state.ExitCode)) " + duration(now - RFC3339Seconds.parse(state.FinishedAt)) + " ago"
         default: return state.Status.prefix(1).uppercased() + state.Status.dropFirst()
         }

@@ -1,0 +1,130 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import BerthRuntime
+import Glibc
+
+/// pause/unpause (cgroup freezer), rename, top and stats.
+extension ContainerStore {
+    func cgroups(_ id: String) -> Cgroups { Cgroups(id: id) }
+
+    /// `docker pause` / `unpause`.
+    func setPaused(_ reference: String, _ paused: Bool) async throws {
+        var record = try find(reference)
+        guard record.state.Running else { throw ContainerError.notRunning(id: record.id) }
+        if paused, record.state.Paused { throw APIError.conflict("container \(record.id) is already paused") }
+        if !paused, !record.state.Paused { throw APIError.conflict("container \(record.id) is not paused") }
+        let groups = cgroups(record.id)
+        try await Blocking.run { try groups.freeze(paused) }
+        record = try find(record.id)
+        record.state.Paused = paused
+        record.state.Status = paused ? "paused" : "running"
+        save(record)
+    }
+
+    /// `docker rename`.
+    func rename(_ reference: String, to requested: String) throws {
+        var record = try find(reference)
+        let name = requested.hasPrefix("/") ? String(requested.dropFirst()) : requested
+        guard !name.isEmpty else { throw APIError.invalidArgument("Neither old nor new names may be empty") }
+        guard Self.validName(name) else { throw ContainerError.invalidName(name) }
+        if let other = records.values.first(where: { $0.name == name && $0.id != record.id }) {
+            throw ContainerError.nameInUse(name: name, id: other.id)
+        }
+        record.name = name
+        save(record)
+    }
+
+    /// `docker top`: the container's processes, in `ps -ef` columns.
+    func top(_ reference: String) throws -> ContainerTopResponse {
+        let record = try find(reference)
+        guard record.state.Running else { throw ContainerError.notRunning(id: record.id) }
+        let rows: [[String]] = cgroups(record.id).pids.sorted().compactMap { pid in
+            guard let stat = Self.readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            let ppid = fields.count > 1 ? String(fields[1]) : "0"
+            var uid = "0"
+            if let status = Self.readText("/proc/\(pid)/status"),
+               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }) {
+                uid = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.map(String.init) ?? "0"
+            }
+            let cmdline = Self.readText("/proc/\(pid)/cmdline")?.split(separator: "\0").joined(separator: " ") ?? ""
+            return [uid, String(pid), ppid, "0", "-", "?", "00:00:00", cmdline]
+        }
+        return ContainerTopResponse(Titles: ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"], Processes: rows)
+    }
+
+    /// `docker stats --no-stream`: memory and pids from the cgroups, CPU from the processes' times.
+    func stats(_ reference: String) throws -> ContainerStats {
+        let record = try find(reference)
+        let groups = cgroups(record.id)
+        let usage = record.state.Running ? groups.usage : (0, 0, 0)
+        var ticks: UInt64 = 0
+        if record.state.Running {
+            for pid in groups.pids {
+                guard let stat = Self.readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { continue }
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command.
+                if fields.count > 13 { ticks += (UInt64(fields[12]) ?? 0) + (UInt64(fields[13]) ?? 0) }
+            }
+        }
+        let hz = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
+        let cpus = Int(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
+        var system: UInt64 = 0
+        if let line = Self.readText("/proc/stat")?.split(separator: "\n").first {
+            system = line.split(separator: " ").dropFirst().prefix(8).compactMap { UInt64($0) }.reduce(0, +)
+                * 1_000_000_000 / hz
+        }
+        let cpu = ContainerStats.CPU(cpu_usage: .init(total_usage: ticks * 1_000_000_000 / hz),
+                                     system_cpu_usage: system, online_cpus: cpus)
+        let physical = Int64(sysconf(Int32(_SC_PHYS_PAGES))) * Int64(sysconf(Int32(_SC_PAGESIZE)))
+        let limit = usage.1 > 0 && usage.1 < physical ? usage.1 : physical
+        return ContainerStats(read: Timestamp.now(), preread: "0001-01-01T00:00:00Z", id: record.id,
+                              name: "/" + record.name, cpu_stats: cpu, precpu_stats: cpu,
+                              memory_stats: .init(usage: usage.0, limit: limit),
+                              pids_stats: .init(current: usage.2))
+    }
+
+    static func readText(_ path: String) -> String? {
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Running, paused and stopped counts for `docker info`.
+    public var stateCounts: (running: Int, paused: Int, stopped: Int) {
+        loadIfNeeded()
+        let paused = records.values.filter(\.state.Paused).count
+        let running = records.values.filter(\.state.Running).count - paused
+        return (running, paused, records.count - running - paused)
+    }
+}
+
+/// `GET /containers/{id}/top`.
+struct ContainerTopResponse: Codable, Sendable {
+    var Titles: [String]
+    var Processes: [[String]]
+}
+
+/// The part of `GET /containers/{id}/stats` the CLI shows.
+struct ContainerStats: Codable, Sendable {
+    struct CPU: Codable, Sendable {
+        struct Usage: Codable, Sendable { var total_usage: UInt64 }
+        var cpu_usage: Usage
+        var system_cpu_usage: UInt64
+        var online_cpus: Int
+    }
+    struct Memory: Codable, Sendable {
+        var usage: Int64
+        var limit: Int64
+    }
+    struct Pids: Codable, Sendable { var current: Int64 }
+    var read: String
+    var preread: String
+    var id: String
+    var name: String
+    var cpu_stats: CPU
+    var precpu_stats: CPU
+    var memory_stats: Memory
+    var pids_stats: Pids
+}
