@@ -110,6 +110,22 @@ public enum Exec {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The pids whose parent is one of `parents` (from each process's /proc/PID/stat).
+    public static func children(of parents: Set<pid_t>) -> [pid_t] {
+        guard !parents.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
+            return []
+        }
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry),
+                  let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = s.lastIndex(of: ")") else { return nil }
+            // After "(comm)": state, then the parent's pid.
+            let fields = s[s.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, let parent = pid_t(fields[1]), parents.contains(parent) else { return nil }
+            return pid
+        }
+    }
+
     /// Sends SIGTERM to `pid`, waits up to `grace` seconds, then SIGKILL. Only for pids we started.
     public static func terminate(_ pid: pid_t, grace: Double = 3) {
         guard pid > 0, isAlive(pid) else { return }

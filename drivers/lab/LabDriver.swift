@@ -2,6 +2,7 @@ import BerthCore
 import BerthLinux
 import BerthMachine
 import Foundation
+import Glibc
 
 /// A lab host on this machine: a network namespace on a lab switch (a bridge), its own hostname and private
 /// mounts, and its own sshd. Berth then provisions it over SSH exactly as a generic host.
@@ -99,6 +100,7 @@ public final class LabDriver: MachineDriver {
 
     /// Ends every process in the host's namespace (all of them ours), then removes its links and namespace.
     func teardown(kill: Bool) throws {
+        endContainers()
         if let pid = st.sshdPid, Exec.isAlive(pid), NetNS.pids(st.netns).contains(pid) {
             Exec.terminate(pid, grace: kill ? 0 : 3)
         }
@@ -109,5 +111,19 @@ public final class LabDriver: MachineDriver {
         try Link.delete(st.veth)
         Link.waitGone(st.veth)
         st.sshdPid = nil
+    }
+
+    /// Containers die with their host, as they do with a VM: the host's container processes are children of its
+    /// agent's supervisors but live in network namespaces of their own, so killing the host's namespace would miss
+    /// them. Each container's init (a child of a process in the host's namespace, outside that namespace) gets
+    /// SIGKILL, which ends its whole PID namespace; the supervisors then record the exits and free the cgroups.
+    func endContainers() {
+        guard NetNS.exists(st.netns) else { return }
+        let inHost = Set(NetNS.pids(st.netns))
+        let inits = Exec.children(of: inHost).filter { !inHost.contains($0) }
+        guard !inits.isEmpty else { return }
+        for pid in inits { _ = Glibc.kill(pid, SIGKILL) }
+        for _ in 0..<200 where inits.contains(where: { Exec.isAlive($0) }) { usleep(10_000) }
+        usleep(200_000) // the supervisors' turn to note the exits
     }
 }
