@@ -14,6 +14,9 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
     public var network: NetworkJoin?
     /// Files of the network sandbox bind-mounted into the container (/etc/hosts, /etc/resolv.conf, /etc/hostname).
     public var networkFiles: [BindFile]?
+    /// The root filesystem is already a full copy at `ContainerPaths.rootfs` (the vfs storage driver): it is
+    /// bind-mounted as is instead of stacking `lowerDirs` with overlayfs. nil: overlayfs.
+    public var rootfsCopied: Bool?
 
     public init(id: String, hostname: String, lowerDirs: [String], process: ProcessSpec, memoryLimit: Int64? = nil,
                 pidsLimit: Int64? = nil, mounts: [MountSpec]? = nil) {

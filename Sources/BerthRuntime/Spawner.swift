@@ -18,12 +18,13 @@ public enum Spawner {
     /// Starts the init process of a container; returns its pid once it has exec'd.
     public static func spawnContainer(_ spec: ContainerSpec, paths: ContainerPaths, stdio: StdioFDs,
                                       cgroupProcs: [String] = []) throws -> Int32 {
-        let overlay = "lowerdir=\(spec.lowerDirs.joined(separator: ":")),upperdir=\(paths.upper),workdir=\(paths.work)"
+        let overlay: String? = spec.rootfsCopied == true ? nil
+            : "lowerdir=\(spec.lowerDirs.joined(separator: ":")),upperdir=\(paths.upper),workdir=\(paths.work)"
         let mounts = CMounts(spec.mounts ?? [])
         defer { mounts.free() }
         return try withProcess(spec.process, stdio: stdio, cgroupProcs: cgroupProcs) { process, err, errlen, execErrno in
             paths.rootfs.withCString { rootfs in
-                overlay.withCString { options in
+                withOptionalCString(overlay) { options in
                     spec.hostname.withCString { hostname in
                         let files = CStringArray((spec.networkFiles ?? []).flatMap { [$0.source, $0.target] })
                         defer { files.free() }
@@ -88,6 +89,12 @@ public enum Spawner {
         }
         return pid
     }
+}
+
+/// Runs `body` with `string` as a C string, or with NULL when it is nil.
+private func withOptionalCString<T>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> T) -> T {
+    guard let string else { return body(nil) }
+    return string.withCString { body($0) }
 }
 
 /// The `berth_mount` array of a container spec, with its strings, freed by `free()`.

@@ -60,6 +60,19 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func storageDriverIsOverlay2OrVfs() throws {
+        let vfs = try file(#"{"storage-driver": "vfs"}"#)
+        let bad = try file(#"{"storage-driver": "btrfs"}"#)
+        let empty = try file("{}")
+        defer { for path in [vfs, bad, empty] { try? FileManager.default.removeItem(atPath: path) } }
+        #expect(try AgentConfiguration.load(contentsOf: vfs).storageDriver == "vfs")
+        #expect(try AgentConfiguration.load(contentsOf: empty).storageDriver == nil)
+        #expect(throws: AgentConfigurationError.invalid(key: "storage-driver",
+                                                        reason: "\"btrfs\" is not one of overlay2, vfs")) {
+            try AgentConfiguration.load(contentsOf: bad)
+        }
+    }
+
     @Test(arguments: [
         AgentConfiguration(port: 70000),
         AgentConfiguration(logLevel: "loud"),

@@ -10,11 +10,11 @@ struct ContainerTests {
         + "do [ \"$(readlink /proc/$p/ns/net)\" = \"$me\" ] && n=$((n+1)); done; echo $n"
 
     /// A lab host with the busybox rootfs imported as `bb`; `body` gets a docker runner for it.
-    func withHost(_ tag: String, _ machine: String,
+    func withHost(_ tag: String, _ machine: String, network: [String] = ContainerTests.network,
                   _ body: (Harness, _ docker: @escaping ([String], String?) -> Harness.Output) throws -> Void) throws {
         let h = Harness(tag)
         defer { h.cleanup([machine]) }
-        let created = h.berth(["create", "-d", "lab"] + Self.network + [machine])
+        let created = h.berth(["create", "-d", "lab"] + network + [machine])
         try #require(created.status == 0, "\(created.stderr)")
         let tar = NSTemporaryDirectory() + "bb-rootfs-\(getpid())-\(tag).tar"
         defer { try? FileManager.default.removeItem(atPath: tar) }

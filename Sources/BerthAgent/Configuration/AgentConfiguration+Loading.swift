@@ -54,6 +54,10 @@ extension AgentConfiguration {
         if !unixSocket.isEmpty, !unixSocket.hasPrefix("/") {
             throw AgentConfigurationError.invalid(key: "unixSocket", reason: "\"\(unixSocket)\" is not an absolute path")
         }
+        if let driver = storageDriver, StorageDriver(rawValue: driver) == nil {
+            throw AgentConfigurationError.invalid(
+                key: "storage-driver", reason: "\"\(driver)\" is not one of \(StorageDriver.names)")
+        }
         if let label = labels.first(where: { !$0.contains("=") || $0.hasPrefix("=") }) {
             throw AgentConfigurationError.invalid(key: "labels", reason: "\"\(label)\" is not key=value")
         }

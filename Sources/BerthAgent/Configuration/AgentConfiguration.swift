@@ -37,6 +37,9 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
     public var mtu: Int?
     /// Name of the default bridge, docker's `--bridge`; nil: `berth0`.
     public var bridge: String?
+    /// Forces the storage driver, docker's `storage-driver` (`overlay2` or `vfs`); nil: overlay2 when the kernel
+    /// mounts overlayfs on the data root, else vfs.
+    public var storageDriver: String?
 
     public init(host: String = "0.0.0.0", port: Int = 2376, tcp: Bool = true,
                 tlsCACert: String = "/etc/berth/ca.pem", tlsCert: String = "/etc/berth/server.pem",
@@ -60,6 +63,7 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case host, port, tcp, tlsCACert, tlsCert, tlsKey, unixSocket, dataRoot, execRoot, labels, hostname, logLevel
         case bip, mtu, bridge
+        case storageDriver = "storage-driver"
     }
 
     /// Decodes a partial document: absent keys keep their defaults.
@@ -81,5 +85,6 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
         bip = try c.decodeIfPresent(String.self, forKey: .bip)
         mtu = try c.decodeIfPresent(Int.self, forKey: .mtu)
         bridge = try c.decodeIfPresent(String.self, forKey: .bridge)
+        storageDriver = try c.decodeIfPresent(String.self, forKey: .storageDriver)
     }
 }

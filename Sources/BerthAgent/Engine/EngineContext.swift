@@ -14,6 +14,8 @@ public struct EngineContext: Sendable {
     public var volumes: VolumeStore
     /// Networks, endpoints and sandboxes (loaded lazily; restored when containers are).
     public var networks: NetworkStore
+    /// overlay2, or vfs where overlayfs does not work or the configuration asks for it (chosen once).
+    public var storageDriver: StorageDriver
 
     public init(configuration: AgentConfiguration, host: HostFacts, engineID: String,
                 logger: Logger = Logger(label: "berthd.engine")) {
@@ -28,7 +30,10 @@ public struct EngineContext: Sendable {
                                     bridge: configuration.bridge ?? "berth0", bip: configuration.bip,
                                     mtu: configuration.mtu)
         self.networks = networks
+        let storageDriver = StorageDriver.choose(configured: configuration.storageDriver,
+                                                 dataRoot: configuration.dataRoot)
+        self.storageDriver = storageDriver
         self.containers = ContainerStore(dataRoot: configuration.dataRoot, images: images, logger: logger,
-                                         volumes: volumes, networks: networks)
+                                         volumes: volumes, networks: networks, storageDriver: storageDriver)
     }
 }

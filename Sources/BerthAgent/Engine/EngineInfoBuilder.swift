@@ -15,8 +15,8 @@ enum EngineInfoBuilder {
         info.id = context.engineID
         info.name = host.hostname
         info.serverVersion = AgentBuild.version
-        info.driver = "overlay2"
-        info.driverStatus = [
+        info.driver = context.storageDriver.rawValue
+        info.driverStatus = context.storageDriver == .vfs ? [] : [
             ["Backing Filesystem", FilesystemType.name(at: configuration.dataRoot)],
             ["Supports d_type", "true"],
             ["Using metacopy", "false"],

@@ -154,6 +154,11 @@ extension ContainerStore {
             return try await Blocking.run { try body(root) }
         }
         let paths = paths(record.id)
+        if storageDriver == .vfs {
+            try await copyRootfsIfNeeded(record)
+            let rootfs = paths.rootfs
+            return try await Blocking.run { try body(rootfs) }
+        }
         let lower = try await images.layerDirectories(of: record.imageID)
         let mountPoint = paths.directory + "/cp-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let fm = FileManager.default

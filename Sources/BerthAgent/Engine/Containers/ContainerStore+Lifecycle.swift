@@ -13,6 +13,7 @@ extension ContainerStore {
         if record.state.Running { return false }
         let id = record.id
         let paths = paths(id)
+        try await copyRootfsIfNeeded(record)
         var spec = try await containerSpec(for: record)
         do {
             if let plan = try await prepareNetwork(record) {
@@ -72,9 +73,28 @@ extension ContainerStore {
                                   cwd: (config.WorkingDir?.isEmpty ?? true) ? "/" : config.WorkingDir!,
                                   uid: uid, gid: gid, tty: config.Tty ?? false, openStdin: config.OpenStdin ?? false,
                                   stdinOnce: config.StdinOnce ?? false)
-        return ContainerSpec(id: record.id, hostname: config.Hostname ?? String(record.id.prefix(12)), lowerDirs: lower,
-                             process: process, memoryLimit: record.hostConfig.Memory,
-                             pidsLimit: record.hostConfig.PidsLimit, mounts: mountSpecs(for: record))
+        var spec = ContainerSpec(id: record.id, hostname: config.Hostname ?? String(record.id.prefix(12)),
+                                 lowerDirs: lower, process: process, memoryLimit: record.hostConfig.Memory,
+                                 pidsLimit: record.hostConfig.PidsLimit, mounts: mountSpecs(for: record))
+        if storageDriver == .vfs { spec.rootfsCopied = true }
+        return spec
+    }
+
+    /// With the vfs driver: the container's rootfs, copied from its image's layers once (a marker file next to it
+    /// says the copy is complete).
+    func copyRootfsIfNeeded(_ record: ContainerRecord) async throws {
+        guard storageDriver == .vfs else { return }
+        let paths = paths(record.id)
+        let marker = paths.directory + "/rootfs.copied"
+        guard access(marker, F_OK) != 0 else { return }
+        let layers = try await images.layerDirectories(of: record.imageID)
+        try await Blocking.run {
+            LayerUnpacker.removeAny(paths.rootfs)
+            try LayerCopier.materialise(layers: layers, into: paths.rootfs)
+            guard FileManager.default.createFile(atPath: marker, contents: Data()) else {
+                throw LayerError.io("create \(marker)", errno)
+            }
+        }
     }
 
     /// `uid[:gid]` or `root`; names other than root need /etc/passwd lookups not done yet.

@@ -55,10 +55,11 @@ extension ContainerStore {
         let hasFiles = FileManager.default.fileExists(atPath: paths.directory + "/hostname")
         var inspect = ContainerInspect(
             Id: record.id, Created: record.created, Path: record.path, Args: record.args, State: record.state,
-            Image: record.imageID, Name: "/" + record.name, RestartCount: record.restartCount ?? 0, Driver: "overlay2", Platform: "linux",
+            Image: record.imageID, Name: "/" + record.name, RestartCount: record.restartCount ?? 0, Driver: storageDriver.rawValue, Platform: "linux",
             LogPath: paths.log, HostnamePath: "", Config: record.config, HostConfig: record.hostConfig,
-            GraphDriver: .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
-                                                        "MergedDir": paths.rootfs]),
+            GraphDriver: storageDriver == .vfs ? ContainerInspect.GraphDriver(Name: "vfs", Data: ["Dir": paths.rootfs])
+                : .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
+                                                 "MergedDir": paths.rootfs]),
             Mounts: record.mounts ?? [], NetworkSettings: network)
         if hasFiles {
             inspect.HostnamePath = paths.directory + "/hostname"

@@ -80,8 +80,9 @@ extension ContainerStore {
     func copyImageData(into mounts: [MountPoint], containerID: String, imageID: String) async throws {
         let targets = mounts.filter { VolumeFiles.isEmptyDirectory($0.Source) }
         guard !targets.isEmpty else { return }
-        let lower = try await images.layerDirectories(of: imageID)
         let scratch = paths(containerID).rootfs
+        // vfs: the copied rootfs, bound as is; overlay2: the layers, stacked read-only on the (empty) rootfs.
+        let lower = storageDriver == .vfs ? [scratch] : try await images.layerDirectories(of: imageID)
         try await Blocking.run {
             for mount in targets {
                 try CopyUp.copy(lowerDirs: lower, mountPoint: scratch, path: mount.Destination, into: mount.Source)

@@ -18,6 +18,8 @@ public actor ContainerStore {
     let networks: NetworkStore?
     /// The agent binary, re-executed as `berthd shim <dir>`.
     let shimBinary: String
+    /// overlay2 stacks the image's layers per container; vfs copies them into the container's rootfs.
+    let storageDriver: StorageDriver
     var records: [String: ContainerRecord] = [:]
     var loaded = false
     /// Attach requests waiting for a container's supervisor, which start holds back for.
@@ -28,7 +30,9 @@ public actor ContainerStore {
     var monitored: Set<String> = []
 
     public init(dataRoot: String, images: ImageStore, logger: Logger, volumes: VolumeStore? = nil,
-                networks: NetworkStore? = nil, shimBinary: String = "/proc/self/exe") {
+                networks: NetworkStore? = nil, shimBinary: String = "/proc/self/exe",
+                storageDriver: StorageDriver = .overlay2) {
+        self.storageDriver = storageDriver
         self.dataRoot = dataRoot
         self.volumes = volumes ?? VolumeStore(dataRoot: dataRoot)
         self.images = images
@@ -168,6 +172,7 @@ public actor ContainerStore {
         record.networkingConfig = request.networkingConfig
         save(record)
         do {
+            try await copyRootfsIfNeeded(record)
             try await copyImageData(into: copyUp, containerID: id, imageID: imageID)
         } catch {
             try? await remove(id, force: true, removeVolumes: true)

@@ -369,6 +369,9 @@ final class Builder: @unchecked Sendable {
 
     func runStep(_ instruction: DockerfileInstruction) async throws {
         guard let base = imageID else { throw Failure(message: "RUN needs a base image with a shell (FROM scratch has none)") }
+        guard context.storageDriver != .vfs else {
+            throw Failure(message: "RUN is not supported with the vfs storage driver (it needs overlay2)")
+        }
         let args = command(instruction)
         var env = config.Env ?? []
         for (name, value) in self.args {
