@@ -82,7 +82,8 @@ extension ContainerStore {
         guard !targets.isEmpty else { return }
         let scratch = paths(containerID).rootfs
         // vfs: the copied rootfs, bound as is; overlay2: the layers, stacked read-only on the (empty) rootfs.
-        let lower = storageDriver == .vfs ? [scratch] : try await images.layerDirectories(of: imageID)
+        let lower: [String]
+        if storageDriver == .vfs { lower = [scratch] } else { lower = try await images.layerDirectories(of: imageID) }
         try await Blocking.run {
             for mount in targets {
                 try CopyUp.copy(lowerDirs: lower, mountPoint: scratch, path: mount.Destination, into: mount.Source)
