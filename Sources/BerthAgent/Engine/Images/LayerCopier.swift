@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import CImageShim
 import Glibc
 
 /// The vfs storage driver's root filesystems: an image's unpacked layers copied into one directory, bottom to top,
