@@ -19,7 +19,7 @@ tar --numeric-owner --owner=0 --group=0 -C "$dir/top" -cf "$dir/image/top.tar" .
 a=$(sha256sum "$dir/image/base.tar" | cut -d' ' -f1)
 b=$(sha256sum "$dir/image/top.tar" | cut -d' ' -f1)
 cat > "$dir/image/config.json" <<J
-{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:$a","sha256:$b"]}}
+{"architecture":"amd64","os":"linux","created":"2026-01-01T00:00:00Z","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:$a","sha256:$b"]}}
 J
 cat > "$dir/image/manifest.json" <<J
 [{"Config":"config.json","RepoTags":["$tag"],"Layers":["base.tar","top.tar"]}]
