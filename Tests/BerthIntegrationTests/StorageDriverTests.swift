@@ -11,6 +11,7 @@ struct StorageDriverTests {
         try ContainerTests().withHost("vfs", "vfs1", network: Self.network) { h, docker in
             let d = { (args: [String]) in docker(args, nil) }
             #expect(d(["info", "-f", "{{.Driver}}"]).stdout == "overlay2\n")
+            #expect(d(["run", "--rm", "bb", "echo", "overlay"]).stdout == "overlay\n")
             // Force vfs in /etc/berth/berthd.json; the launcher starts the killed agent again.
             let forced = h.berth(["ssh", "vfs1", #"sed -i 's/^{/{"storage-driver": "vfs",/' /etc/berth/berthd.json"#
                                   + " && kill -KILL $(cat /run/berth/berthd.pid)"])
@@ -25,6 +26,10 @@ struct StorageDriverTests {
 
             let hi = d(["run", "--rm", "bb", "echo", "hi"])
             #expect(hi.status == 0 && hi.stdout == "hi\n", "\(hi)")
+
+            // volume copy-up reads the container's copy
+            let copyUp = d(["run", "--rm", "-v", "/var/www", "bb", "cat", "/var/www/index.html"])
+            #expect(copyUp.stdout == "<h1>berth</h1>\n", "\(copyUp)")
 
             // An image of two layers whose top one deletes a file and makes a directory opaque.
             let base = NSTemporaryDirectory() + "vfs-base-\(getpid()).tar"
