@@ -28,30 +28,3 @@ func say(_ line: String) {
     defer { outputLock.unlock() }
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
-
-/// Runs `body` for each item on its own thread (blocking network work, so not limited to the core count),
-/// collecting results in order.
-func parallelMap<T, R>(_ items: [T], _ body: @escaping (T) -> R) -> [R] {
-    let box = ResultsBox<R>(items.count)
-    let lock = NSLock()
-    let group = DispatchGroup()
-    for (i, item) in items.enumerated() {
-        group.enter()
-        let t = Thread {
-            let r = body(item)
-            lock.lock()
-            box.results[i] = r
-            lock.unlock()
-            group.leave()
-        }
-        t.stackSize = 1 << 20
-        t.start()
-    }
-    group.wait()
-    return box.results.compactMap { $0 }
-}
-
-private final class ResultsBox<R>: @unchecked Sendable {
-    var results: [R?]
-    init(_ n: Int) { results = .init(repeating: nil, count: n) }
-}

@@ -31,6 +31,11 @@ extension SSHSession {
         var stderr = Data()
         let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
         defer { readBuffer.deallocate() }
+        // While input flows, output is drained once per `drainEvery` bytes sent or whenever a write stalls: each
+        // drain costs libssh2 a receive call per stream, which at one per 32 kB packet was most of the syscalls of
+        // an upload (channel writes already take in the window adjustments that keep the upload going).
+        let drainEvery = 1 << 20
+        var sentSinceDrain = 0
 
         while true {
             var progressed = false
@@ -47,6 +52,7 @@ extension SSHSession {
                     let n = channel.write(UnsafeRawBufferPointer(rebasing: pending[pendingStart..<pendingEnd]))
                     if n > 0 {
                         pendingStart += n
+                        sentSinceDrain += n
                         progressed = true
                     } else if n == Int(LIBSSH2_ERROR_EAGAIN) {
                         blockedOutbound = outboundBlocked()
@@ -69,6 +75,8 @@ extension SSHSession {
                 }
             }
 
+            if progressed && !eofSent && sentSinceDrain < drainEvery { continue }
+            sentSinceDrain = 0
             let readSomething = try drainOutput(channel, into: readBuffer, command: command) { stream, chunk in
                 if stream == 1 {
                     try output(chunk)

@@ -22,6 +22,15 @@ public final class Copier {
     /// relay holds more than that: a reader that keeps up never leaves the SFTP writer idle.
     public var blocks = 8
     public var blockSize = 4 << 20
+    /// Lanes (connections per host) for a large file copied in stretches; 1 streams every file as one.
+    /// `BERTH_SCP_LANES` overrides it (0 or 1 turns stretches off).
+    public var lanes = Copier.defaultLanes
+    /// Files from this size on are copied in stretches when both sides can (see `StretchSide`).
+    public var stretchMinimumSize: UInt64 = 32 << 20
+    public static var defaultLanes: Int {
+        if let v = ProcessInfo.processInfo.environment["BERTH_SCP_LANES"], let n = Int(v) { return max(n, 1) }
+        return 3
+    }
     /// Below this many free bytes, a write failure without a precise cause is reported as a full disk.
     static let nearlyFull: UInt64 = 4 << 20
 
@@ -208,6 +217,7 @@ public final class Copier {
         else if let ex = e.existing, ex.kind == .regular { finalMode = ex.mode }
         else { finalMode = e.info.mode & 0o777 }
 
+        let stretched = stretchLanes(for: e, to: dst)
         let input = try e.source.side.openForReading(e.source.path)
         defer { try? input.close() }
         let tmp = TemporaryName.make(for: e.destination)
@@ -219,10 +229,17 @@ public final class Copier {
         }
         temporaries.add(dst, tmp)
         var open = true
-        let follower = e.info.size >= followMinimumSize && !out.hashesWhileWriting
+        let follower = stretched == nil && e.info.size >= followMinimumSize && !out.hashesWhileWriting
             ? ChecksumFollower(side: dst, path: tmp, size: e.info.size) : nil
         do {
             summary.staleRemoved += sweep(CopyNaming.parent(e.destination), ownTemporary: tmp, on: dst)
+            if let (src, sdst, n) = stretched {
+                open = false
+                try out.close()
+                let r = try copyInStretches(e, into: tmp, from: src, to: sdst, lanes: n, progress: progress)
+                return PendingFile(entry: e, temporary: tmp, hash: r.source, written: r.written, mode: finalMode,
+                                   started: started, followed: r.destination)
+            }
             // A local source is read on the writing thread, straight into the writer's buffer: reading from the page
             // cache is quick next to the network, and it saves a copy and a thread. A remote source gets a thread.
             let threaded = e.source.side !== dst && !e.source.side.isLocal

@@ -1,3 +1,4 @@
+import BerthCore
 import Foundation
 
 /// `-d`: whether a file must be sent, decided by size first and SHA-256 second, like rsync's checksum mode.
@@ -51,28 +52,6 @@ public enum DeltaDecision {
 
     /// Runs each closure on its own thread; returns the results in order or throws the first error.
     static func parallel<T>(_ work: [() throws -> T]) throws -> [T] {
-        if work.count <= 1 { return try work.map { try $0() } }
-        let box = ResultBox<T>(work.count)
-        let group = DispatchGroup()
-        let lock = NSLock()
-        for (i, w) in work.enumerated() {
-            group.enter()
-            let t = Thread {
-                let r = Result { try w() }
-                lock.lock()
-                box.results[i] = r
-                lock.unlock()
-                group.leave()
-            }
-            t.stackSize = 1 << 20
-            t.start()
-        }
-        group.wait()
-        return try box.results.map { try $0!.get() }
+        try parallelMap(work) { w in Result { try w() } }.map { try $0.get() }
     }
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var results: [Result<T, Error>?]
-    init(_ n: Int) { results = Array(repeating: nil, count: n) }
 }

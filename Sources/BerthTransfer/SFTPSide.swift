@@ -14,16 +14,21 @@ public final class SFTPSide: FileSystemSide {
     /// Paths per `sha256sum` command; keeps each command line short.
     static let hashBatchBytes = 32 * 1024
 
-    /// A second session to the same host for `sha256(following:size:)`, which runs while `session` writes.
-    public let checksumSession: SSHSession?
+    /// Opens another session to the same host as the same user: for lanes (see `StretchSide`) and for
+    /// `sha256(following:size:)`, which runs while `session` writes. Without it the side has no lanes.
+    let openSession: (() throws -> SSHSession)?
+    /// Sessions opened for lanes, lane i on `lanes[i]`; each is used by one thread at a time.
+    var lanes: [SSHSession] = []
+    /// Whether the host can copy in stretches (GNU `dd`, a hasher); probed on the first lane.
+    var stretchSupport: Bool?
 
     /// Fill new files through an exec channel (`cat`) rather than SFTP writes; see `createExclusive`.
     public var streamsWrites = true
 
-    public init(session: SSHSession, label: String, checksumSession: SSHSession? = nil) {
+    public init(session: SSHSession, label: String, openSession: (() throws -> SSHSession)? = nil) {
         self.session = session
         self.label = label
-        self.checksumSession = checksumSession
+        self.openSession = openSession
     }
 
     public func display(_ path: String) -> String { "\(label):\(path)" }
@@ -37,7 +42,7 @@ public final class SFTPSide: FileSystemSide {
     /// Files of a poisoned channel, kept so their deinit never tries to close them over it.
     private var quarantined: [AnyObject] = []
     /// Poisoned sessions and files, kept for the life of the process; the OS closes their sockets at exit.
-    private static let graveyard = Graveyard()
+    static let graveyard = Graveyard()
 
     func poison(_ file: SFTPFile) {
         isPoisoned = true
@@ -46,7 +51,8 @@ public final class SFTPSide: FileSystemSide {
 
     /// Closes the session, or, if the SFTP channel is poisoned, abandons it (see `isPoisoned`).
     public func close() {
-        checksumSession?.close()
+        for lane in lanes { lane.close() }
+        lanes = []
         if isPoisoned {
             Self.graveyard.keep([session] + quarantined)
         } else {
@@ -233,14 +239,14 @@ public final class SFTPSide: FileSystemSide {
         }
     }
 
-    /// Runs `followScript` on `checksumSession`: the host hashes the file as it grows, so the check is done a
+    /// Runs `followScript` on a second session (the first lane): the host hashes the file as it grows, so the check is done a
     /// moment after the last byte lands. Needs `stat -c`, `tail -c`, `head -c` and a hasher (GNU or busybox);
     /// returns nil without a second session or when the script cannot run there.
     public func sha256(following path: String, size: UInt64) throws -> String? {
-        guard let checksumSession else { return nil }
+        guard openLaneSessions(1) >= 1 else { return nil }
         let r: CommandResult
         do {
-            r = try checksumSession.run(Self.followScript(path, size: size), stdin: nil, onOutput: nil)
+            r = try lanes[0].run(Self.followScript(path, size: size), stdin: nil, onOutput: nil)
         } catch {
             throw mapped(error, path)
         }
@@ -357,7 +363,7 @@ final class SFTPWritableFile: WritableFile {
 }
 
 /// Keeps objects alive until the process exits.
-private final class Graveyard: @unchecked Sendable {
+final class Graveyard: @unchecked Sendable {
     private let lock = NSLock()
     private var objects: [AnyObject] = []
 

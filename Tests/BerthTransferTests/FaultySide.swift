@@ -11,6 +11,15 @@ final class FaultySide: FileSystemSide {
     /// Claims to be remote, so the copier reads it on a thread of its own.
     var pretendsRemote = false
 
+    // Stretches (see `StretchSide`): lanes offered (0: cannot), a stretch that fails, digests to spoil.
+    var laneCount = 0
+    var failStretchAt: UInt64?
+    var corruptStretchAt: UInt64?
+    private let stretchLock = NSLock()
+    private(set) var stretchesDone: [UInt64] = []
+    private(set) var lanesUsed: Set<Int> = []
+    private(set) var abandoned = 0
+
     func display(_ path: String) -> String { base.display(path) }
     var isLocal: Bool { !pretendsRemote }
     func info(_ path: String, followLinks: Bool) throws -> FileInfo? { try base.info(path, followLinks: followLinks) }
@@ -86,3 +95,33 @@ final class FaultySide: FileSystemSide {
     }
 }
 
+
+extension FaultySide: StretchSide {
+    func openLanes(_ wanted: Int) -> Int { min(wanted, laneCount) }
+    func abandonLanes() { abandoned += 1 }
+
+    private func record(_ s: Stretch, lane: Int, path: String) throws {
+        stretchLock.lock()
+        stretchesDone.append(s.offset)
+        lanesUsed.insert(lane)
+        stretchLock.unlock()
+        if s.offset == failStretchAt { throw TransferError(display(path), writeError.cause) }
+    }
+
+    private func spoil(_ digest: String, _ s: Stretch) -> String {
+        s.offset == corruptStretchAt ? String(digest.reversed()) : digest
+    }
+
+    func readStretch(_ path: String, _ stretch: Stretch, lane: Int,
+                     output: (UnsafeRawBufferPointer) throws -> Void) throws -> String {
+        try record(stretch, lane: lane, path: path)
+        return spoil(try base.readStretch(path, stretch, lane: lane, output: output), stretch)
+    }
+
+    func writeStretch(_ path: String, _ stretch: Stretch, lane: Int,
+                      fill: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> (written: UInt64, digest: String) {
+        try record(stretch, lane: lane, path: path)
+        let r = try base.writeStretch(path, stretch, lane: lane, fill: fill)
+        return (r.written, spoil(r.digest, stretch))
+    }
+}

@@ -1,3 +1,4 @@
+import BerthCore
 import ArgumentParser
 import BerthMachine
 import Foundation

@@ -92,39 +92,34 @@ final class ScpSides {
 
     init(_ locations: [Location], service: () throws -> MachineService) throws {
         let local = LocalSide()
-        // One connection per (role, machine, user); made in parallel.
-        // The destination also gets a second session, on which it hashes files while they are written.
-        enum Role: Hashable { case source, destination, checksum }
+        // One connection per (role, machine, user); made in parallel. Each side opens more (lanes for large
+        // files) when it needs them, with the same endpoint.
+        enum Role: Hashable { case source, destination }
         struct Key: Hashable { var role: Role; var machine: String; var user: String? }
         var keys: [Key] = []
         for (i, l) in locations.enumerated() {
             guard case .remote(let m, let u, _) = l else { continue }
-            let roles: [Role] = i == locations.count - 1 ? [.destination, .checksum] : [.source]
-            for role in roles where !keys.contains(Key(role: role, machine: m, user: u)) {
-                keys.append(Key(role: role, machine: m, user: u))
-            }
+            let role: Role = i == locations.count - 1 ? .destination : .source
+            if !keys.contains(Key(role: role, machine: m, user: u)) { keys.append(Key(role: role, machine: m, user: u)) }
         }
         var sides: [Key: FileSystemSide] = [:]
         if !keys.isEmpty {
             let svc = try service()
             // Unknown machines fail before any connection is made.
             let records = try keys.map { try svc.load($0.machine) }
-            let results = parallelMap(Array(zip(keys, records))) { key, record in
-                Result { () -> SSHSession in
-                    var ep = svc.endpoint(record)
-                    if let u = key.user { ep.user = u }
-                    return try SSHSession.connect(ep)
-                }
+            let endpoints = zip(keys, records).map { key, record -> SSHEndpoint in
+                var ep = svc.endpoint(record)
+                if let u = key.user { ep.user = u }
+                return ep
             }
+            let results = parallelMap(endpoints) { ep in Result { try SSHSession.connect(ep) } }
             for r in results { if case .success(let s) = r { sessions.append(s) } }
-            var connected: [Key: SSHSession] = [:]
-            for (key, r) in zip(keys, results) { connected[key] = try r.get() }
-            for (key, session) in connected where key.role != .checksum {
-                let checksumKey = Key(role: .checksum, machine: key.machine, user: key.user)
-                let checksum = key.role == .destination ? connected[checksumKey] : nil
-                let side = SFTPSide(session: session, label: key.machine, checksumSession: checksum)
+            for (i, r) in results.enumerated() {
+                let ep = endpoints[i]
+                let side = SFTPSide(session: try r.get(), label: keys[i].machine,
+                                    openSession: { try SSHSession.connect(ep) })
                 remotes.append(side)
-                sides[key] = side
+                sides[keys[i]] = side
             }
         }
         func operand(_ l: Location, role: Role) -> Operand {
@@ -140,7 +135,7 @@ final class ScpSides {
     func close() {
         for side in remotes { side.close() }
         // Sessions that failed before they got a side (a partner's connection failed).
-        for s in sessions where !remotes.contains(where: { $0.session === s || $0.checksumSession === s }) { s.close() }
+        for s in sessions where !remotes.contains(where: { $0.session === s }) { s.close() }
         remotes = []
         sessions = []
     }
