@@ -138,6 +138,8 @@ public final class Copier {
         var started: Date
         /// The destination's hash when it was taken while writing.
         var followed: String?
+        /// Connections the file went over (see `StretchSide`).
+        var lanes = 1
     }
 
     /// What `commit` will do, in plan order.
@@ -198,7 +200,7 @@ public final class Copier {
                 summary.filesSent += 1
                 summary.bytesSent += f.written
                 onEvent?(.sent(source: e.source.display, destination: shown, bytes: f.written,
-                               seconds: Date().timeIntervalSince(f.started)))
+                               seconds: Date().timeIntervalSince(f.started), lanes: f.lanes))
             }
         }
         queue = CommitQueue()
@@ -238,7 +240,7 @@ public final class Copier {
                 try out.close()
                 let r = try copyInStretches(e, into: tmp, from: src, to: sdst, lanes: n, progress: progress)
                 return PendingFile(entry: e, temporary: tmp, hash: r.source, written: r.written, mode: finalMode,
-                                   started: started, followed: r.destination)
+                                   started: started, followed: r.destination, lanes: n)
             }
             // A local source is read on the writing thread, straight into the writer's buffer: reading from the page
             // cache is quick next to the network, and it saves a copy and a thread. A remote source gets a thread.

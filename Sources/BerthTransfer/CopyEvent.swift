@@ -1,8 +1,8 @@
 /// What a copy did, one event per destination path (for `-v` and tests).
 public enum CopyEvent: Equatable, Sendable {
     /// A file's content was sent: source and destination as messages show them, its size, and the seconds from
-    /// opening the source to the rename (streaming and verification).
-    case sent(source: String, destination: String, bytes: Int64, seconds: Double)
+    /// opening the source to the rename (streaming and verification), and the lanes it went over (1: one stream).
+    case sent(source: String, destination: String, bytes: Int64, seconds: Double, lanes: Int)
     /// `-d` found the destination already had this content.
     case unchanged(destination: String)
     /// A symbolic link was created or replaced.

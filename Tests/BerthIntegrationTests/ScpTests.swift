@@ -94,6 +94,15 @@ struct ScpTests {
             "{ openssl dgst -sha256 -r 2>/dev/null || sha256sum; } < \(path) | cut -c1-64"
         }
         let want = Harness.sh(sum(big)).stdout
+        // Large files go over several connections (lanes); one lane streams the file as one, as small files go.
+        let lanes = h.berth(["scp", "-v", big, "sc1:\(work)/sc1/big-lanes.bin"])
+        #expect(lanes.status == 0 && lanes.stdout.contains(" connections)"), "\(lanes.stdout)\(lanes.stderr)")
+        let one = h.berth(["scp", "-v", big, "sc1:\(work)/sc1/big-one.bin"], extraEnv: ["BERTH_SCP_LANES": "1"])
+        #expect(one.status == 0 && !one.stdout.contains(" connections)"), "\(one.stdout)\(one.stderr)")
+        for copy in ["big-lanes.bin", "big-one.bin"] {
+            #expect(h.berth(["ssh", "sc1", sum("\(work)/sc1/\(copy)")]).stdout == want, "\(copy)")
+        }
+        Harness.sh("rm -f \(work)/sc1/big-lanes.bin \(work)/sc1/big-one.bin")
         for (args, machine, path) in [
             (["scp", "-q", big, "sc1:\(work)/sc1/big.bin"], "sc1", "\(work)/sc1/big.bin"),
             (["scp", "-q", "sc1:\(work)/sc1/big.bin", "sc2:\(work)/sc2/big.bin"], "sc2", "\(work)/sc2/big.bin"),

@@ -71,9 +71,10 @@ struct Scp: ParsableCommand {
 
     static func line(_ event: CopyEvent) -> String {
         switch event {
-        case .sent(let s, let d, let n, let t):
+        case .sent(let s, let d, let n, let t, let lanes):
             let rate = t > 0 ? String(format: ", %.0f MB/s", Double(n) / t / 1e6) : ""
-            return "sent \(s) -> \(d) (\(n) bytes in \(String(format: "%.2f", t)) s\(rate))"
+            let over = lanes > 1 ? ", \(lanes) connections" : ""
+            return "sent \(s) -> \(d) (\(n) bytes in \(String(format: "%.2f", t)) s\(rate)\(over))"
         case .unchanged(let d): return "unchanged \(d)"
         case .linked(let d, let t): return "linked \(d) -> \(t)"
         case .madeDirectory(let d): return "created \(d)"

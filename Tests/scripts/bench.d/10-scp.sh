@@ -31,4 +31,12 @@ b=$(best "$BERTH" scp -q b1:/tmp/bench-scp-b "$scpdir/back-b")
 o=$(best scp -q -i "$key" -o UserKnownHostsFile="$kh" "${ossh[@]}" root@"$ip":/tmp/bench-scp-o "$scpdir/back-o")
 row "scp 256 MiB host -> local (vs scp)" "$(mbs "$bytes" "$b")" "$(mbs "$bytes" "$o")" "$(ratio "$o" "$b")"
 cmp -s "$scpdir/f256" "$scpdir/back-b" || { echo "berth scp: round trip differs" >&2; exit 1; }
+# The same with one connection per host (BERTH_SCP_LANES=1), against the default lanes: what the lanes bring.
+row "what (MB/s)" "lanes" "one conn." "ratio"
+l=$(best "$BERTH" scp -q "$scpdir/f256" b1:/tmp/bench-scp-b)
+one=$(BERTH_SCP_LANES=1 best "$BERTH" scp -q "$scpdir/f256" b1:/tmp/bench-scp-b)
+row "scp 256 MiB local -> host, lanes vs one" "$(mbs "$bytes" "$l")" "$(mbs "$bytes" "$one")" "$(ratio "$one" "$l")"
+l=$(best "$BERTH" scp -q b1:/tmp/bench-scp-b b2:/tmp/bench-scp-bh)
+one=$(BERTH_SCP_LANES=1 best "$BERTH" scp -q b1:/tmp/bench-scp-b b2:/tmp/bench-scp-bh)
+row "scp 256 MiB host -> host, lanes vs one" "$(mbs "$bytes" "$l")" "$(mbs "$bytes" "$one")" "$(ratio "$one" "$l")"
 echo "(ratio = berth throughput / OpenSSH throughput; berth also verifies every file's SHA-256 before renaming it into place)"
