@@ -244,7 +244,7 @@ public final class Copier {
             }
             // A local source is read on the writing thread, straight into the writer's buffer: reading from the page
             // cache is quick next to the network, and it saves a copy and a thread. A remote source gets a thread.
-            let threaded = e.source.side !== dst && !e.source.side.isLocal
+            let threaded = e.source.side !== dst && !(e.source.side.isLocal && dst.isLocal)
             let (written, hash) = try pump(input, to: out, threaded: threaded, shown: shown, progress: progress)
             open = false
             try out.close()

@@ -40,3 +40,16 @@ l=$(best "$BERTH" scp -q b1:/tmp/bench-scp-b b2:/tmp/bench-scp-bh)
 one=$(BERTH_SCP_LANES=1 best "$BERTH" scp -q b1:/tmp/bench-scp-b b2:/tmp/bench-scp-bh)
 row "scp 256 MiB host -> host, lanes vs one" "$(mbs "$bytes" "$l")" "$(mbs "$bytes" "$one")" "$(ratio "$one" "$l")"
 echo "(ratio = berth throughput / OpenSSH throughput; berth also verifies every file's SHA-256 before renaming it into place)"
+# What bounds the copies: the SSH transport itself. The same 256 MiB through `ssh HOST 'cat > /dev/null'`, wall
+# time and the client's CPU (user+sys), berth ssh (libssh2 1.10: aes128-ctr + hmac-sha2-256, one libcrypto call
+# per 16-byte block) against OpenSSH's ssh with its default cipher and with the very same aes128-ctr + hmac-sha2-256.
+cpu_of() { local TIMEFORMAT='%3R %3U %3S'; { time "$@" < "$scpdir/f256" >/dev/null 2>&1; } 2>&1 | tail -1; }
+read -r bw bu bs <<<"$(cpu_of "$BERTH" ssh b1 'cat > /dev/null')"
+read -r ow ou os <<<"$(cpu_of ssh -i "$key" -o UserKnownHostsFile="$kh" "${ossh[@]}" root@"$ip" 'cat > /dev/null')"
+read -r cw cu cs <<<"$(cpu_of ssh -c aes128-ctr -m hmac-sha2-256 -i "$key" -o UserKnownHostsFile="$kh" "${ossh[@]}" root@"$ip" 'cat > /dev/null')"
+cpu() { python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$1" "$2"; }
+row "what (seconds)" "berth" "openssh" "ratio"
+row "ssh 256 MiB into cat, wall" "$bw" "$ow" "$(ratio "$ow" "$bw")"
+row "ssh 256 MiB into cat, client CPU" "$(cpu "$bu" "$bs")" "$(cpu "$ou" "$os")" "$(ratio "$(cpu "$ou" "$os")" "$(cpu "$bu" "$bs")")"
+row "  OpenSSH with berth's aes128-ctr+hmac-sha256" "$(cpu "$bu" "$bs")" "$(cpu "$cu" "$cs")" "$(ratio "$(cpu "$cu" "$cs")" "$(cpu "$bu" "$bs")")"
+echo "(ratio = OpenSSH time / berth time: below 1, berth needs more)"
