@@ -29,7 +29,8 @@ public final class Copier {
     public var stretchMinimumSize: UInt64 = 32 << 20
     public static var defaultLanes: Int {
         if let v = ProcessInfo.processInfo.environment["BERTH_SCP_LANES"], let n = Int(v) { return max(n, 1) }
-        return 3
+        // Measured on a 2-core machine with both ends on it: 2 beat 1 and 3 in every direction.
+        return 2
     }
     /// Below this many free bytes, a write failure without a precise cause is reported as a full disk.
     static let nearlyFull: UInt64 = 4 << 20
