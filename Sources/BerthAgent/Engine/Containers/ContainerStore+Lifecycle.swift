@@ -212,8 +212,8 @@ extension ContainerStore {
         return !(records[id]?.state.Running ?? false)
     }
 
-    /// `docker kill`.
-    func kill(_ reference: String, signal: Int32) throws {
+    /// `docker kill` (`byUser`: through the API, which marks the container stopped by the user as dockerd does).
+    func kill(_ reference: String, signal: Int32, byUser: Bool = false) throws {
         let record = try find(reference)
         guard record.state.Running, record.state.Pid > 0 else { throw ContainerError.notRunning(id: record.id) }
         if Glibc.kill(pid_t(record.state.Pid), signal) != 0, errno != ESRCH {
@@ -227,6 +227,7 @@ extension ContainerStore {
             thawed.state.Status = "running"
             save(thawed)
         }
+        if byUser { markManuallyStopped(record.id) }
     }
 
     /// `docker stop`: the stop signal, then SIGKILL after `timeout` seconds. False when it was not running.
