@@ -273,6 +273,25 @@ static void mount_binds(const struct berth_container_spec *s, int errfd) {
     }
 }
 
+/* Brings loopback up in the current network namespace. Returns -1 (errno set) only when setting its flags fails;
+ * without a socket or an `lo` there is nothing to do. */
+static int lo_up(void) {
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0) return 0;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    int rc = 0;
+    if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        rc = ioctl(sock, SIOCSIFFLAGS, &ifr);
+    }
+    int saved = errno;
+    close(sock);
+    errno = saved;
+    return rc;
+}
+
 static int container_main(void *arg) {
     struct container_args *a = arg;
     const struct berth_container_spec *s = a->spec;
@@ -338,18 +357,7 @@ static int container_main(void *arg) {
         if (mount(f[0], path, NULL, MS_BIND, NULL) != 0) fail(errfd, "bind network file");
     }
     /* Loopback up; other interfaces are the network sandbox's business. */
-    int sock = -1;
-    if (s->net_mode == 0) sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (sock >= 0) {
-        struct ifreq ifr;
-        memset(&ifr, 0, sizeof ifr);
-        strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-        if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0) {
-            ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-            if (ioctl(sock, SIOCSIFFLAGS, &ifr) != 0) fail(errfd, "bring lo up");
-        }
-        close(sock);
-    }
+    if (s->net_mode == 0 && lo_up() != 0) fail(errfd, "bring lo up");
     if (chdir(s->rootfs) != 0) fail(errfd, "chdir rootfs");
     if (syscall(SYS_pivot_root, ".", ".") != 0) fail(errfd, "pivot_root");
     if (umount2(".", MNT_DETACH) != 0) fail(errfd, "detach old root");
@@ -650,19 +658,6 @@ int berth_copy_up(const char *rootfs, const char *overlay_options, const char *p
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
     if (!err[0]) snprintf(err, (size_t)errlen, "copy-up failed (status %d)", status);
     return -1;
-}
-
-static void lo_up(void) {
-    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (sock < 0) return;
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-    if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0) {
-        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-        ioctl(sock, SIOCSIFFLAGS, &ifr);
-    }
-    close(sock);
 }
 
 int berth_netns_create(const char *path, char *err, int errlen) {
