@@ -55,21 +55,25 @@ extension MachineService {
         say("Machine \"\(name)\" was stopped.")
     }
 
+    /// Stop then start: lab hosts go down and come back, as a VM reboots under docker-machine (their containers
+    /// die; restart policies decide what the agent starts again); generic hosts stay up and their agent restarts.
     public func restart(_ name: String, say: (String) -> Void) throws {
         let record = try load(name)
         let d = try driver(record)
         say("Restarting \"\(name)\"...")
         if d.state() == .running {
             let shell = try connect(record)
-            try provisioner(record, shell: shell).control("restart")
+            try provisioner(record, shell: shell).control("stop")
             shell.close()
-        } else {
+            try d.stop()
+        }
+        if d.state() != .running {
             try d.start()
             try persistDriverState(record, d)
-            let shell = try waitForSSH(record)
-            try provisioner(record, shell: shell).control("start")
-            shell.close()
         }
+        let shell = try waitForSSH(record)
+        try provisioner(record, shell: shell).control("start")
+        shell.close()
         _ = try waitForAgent(record)
         say("Restarted machines may have new IP addresses. You may need to re-run the `berth env` command.")
     }

@@ -273,6 +273,25 @@ static void mount_binds(const struct berth_container_spec *s, int errfd) {
     }
 }
 
+/* Brings loopback up in the current network namespace. Returns -1 (errno set) only when setting its flags fails;
+ * without a socket or an `lo` there is nothing to do. */
+static int lo_up(void) {
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0) return 0;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    int rc = 0;
+    if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        rc = ioctl(sock, SIOCSIFFLAGS, &ifr);
+    }
+    int saved = errno;
+    close(sock);
+    errno = saved;
+    return rc;
+}
+
 static int container_main(void *arg) {
     struct container_args *a = arg;
     const struct berth_container_spec *s = a->spec;
@@ -338,18 +357,7 @@ static int container_main(void *arg) {
         if (mount(f[0], path, NULL, MS_BIND, NULL) != 0) fail(errfd, "bind network file");
     }
     /* Loopback up; other interfaces are the network sandbox's business. */
-    int sock = -1;
-    if (s->net_mode == 0) sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (sock >= 0) {
-        struct ifreq ifr;
-        memset(&ifr, 0, sizeof ifr);
-        strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-        if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0) {
-            ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-            if (ioctl(sock, SIOCSIFFLAGS, &ifr) != 0) fail(errfd, "bring lo up");
-        }
-        close(sock);
-    }
+    if (s->net_mode == 0 && lo_up() != 0) fail(errfd, "bring lo up");
     if (chdir(s->rootfs) != 0) fail(errfd, "chdir rootfs");
     if (syscall(SYS_pivot_root, ".", ".") != 0) fail(errfd, "pivot_root");
     if (umount2(".", MNT_DETACH) != 0) fail(errfd, "detach old root");
@@ -594,8 +602,10 @@ static int copy_children(const char *src, const char *dst, char *err, int errlen
     return rc;
 }
 
-int berth_copy_up(const char *rootfs, const char *overlay_options, const char *path, const char *dest, char *err,
-                  int errlen) {
+/* Runs fn(arg, msg, msglen) in a forked child, which may unshare namespaces and mount without touching the caller;
+ * fn reports a failure by writing a message. Returns the child's wait status (0: it succeeded) with its message in
+ * err (empty when it left none), or -1 with err set when there was no child. */
+static int run_in_child(void (*fn)(void *arg, char *msg, int msglen), void *arg, char *err, int errlen) {
     int pipefd[2];
     err[0] = 0;
     if (pipe2(pipefd, O_CLOEXEC) != 0) {
@@ -612,25 +622,7 @@ int berth_copy_up(const char *rootfs, const char *overlay_options, const char *p
     if (pid == 0) {
         close(pipefd[0]);
         char msg[512] = {0};
-        char src[4096];
-        struct stat st;
-        if (unshare(CLONE_NEWNS) != 0) {
-            snprintf(msg, sizeof msg, "unshare: %s", strerror(errno));
-        } else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
-            snprintf(msg, sizeof msg, "make / private: %s", strerror(errno));
-        } else if (mkdir_p(rootfs, 0755) != 0) {
-            snprintf(msg, sizeof msg, "mkdir %s: %s", rootfs, strerror(errno));
-        } else if (overlay_options ? mount("overlay", rootfs, "overlay", MS_RDONLY, overlay_options) != 0
-                                   : mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) != 0) {
-            snprintf(msg, sizeof msg, "mount the container's root: %s", strerror(errno));
-        } else {
-            /* The image's path resolved inside its root: a symbolic link there cannot reach the host. */
-            if (resolve_in_root(rootfs, path, 0, 0, src, sizeof src) == 0 && stat(src, &st) == 0 &&
-                S_ISDIR(st.st_mode)) {
-                if (copy_children(src, dest, msg, sizeof msg) == 0 && copy_attributes(dest, &st) != 0)
-                    snprintf(msg, sizeof msg, "copy attributes to %s: %s", dest, strerror(errno));
-            }
-        }
+        fn(arg, msg, sizeof msg);
         if (msg[0]) {
             ssize_t ignored = write(pipefd[1], msg, strlen(msg));
             (void)ignored;
@@ -647,62 +639,62 @@ int berth_copy_up(const char *rootfs, const char *overlay_options, const char *p
     if (n > 0) err[n] = 0;
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    return status;
+}
+
+struct copy_up_args {
+    const char *rootfs, *overlay_options, *path, *dest;
+};
+
+/* The container's root mounted in a private mount namespace, then the image's directory at `path` copied into
+ * `dest`. */
+static void copy_up_child(void *arg, char *msg, int msglen) {
+    const struct copy_up_args *a = arg;
+    char src[4096];
+    struct stat st;
+    if (unshare(CLONE_NEWNS) != 0) {
+        snprintf(msg, (size_t)msglen, "unshare: %s", strerror(errno));
+    } else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+        snprintf(msg, (size_t)msglen, "make / private: %s", strerror(errno));
+    } else if (mkdir_p(a->rootfs, 0755) != 0) {
+        snprintf(msg, (size_t)msglen, "mkdir %s: %s", a->rootfs, strerror(errno));
+    } else if (a->overlay_options ? mount("overlay", a->rootfs, "overlay", MS_RDONLY, a->overlay_options) != 0
+                                  : mount(a->rootfs, a->rootfs, NULL, MS_BIND | MS_REC, NULL) != 0) {
+        snprintf(msg, (size_t)msglen, "mount the container's root: %s", strerror(errno));
+    } else {
+        /* The image's path resolved inside its root: a symbolic link there cannot reach the host. */
+        if (resolve_in_root(a->rootfs, a->path, 0, 0, src, sizeof src) == 0 && stat(src, &st) == 0 &&
+            S_ISDIR(st.st_mode)) {
+            if (copy_children(src, a->dest, msg, msglen) == 0 && copy_attributes(a->dest, &st) != 0)
+                snprintf(msg, (size_t)msglen, "copy attributes to %s: %s", a->dest, strerror(errno));
+        }
+    }
+}
+
+int berth_copy_up(const char *rootfs, const char *overlay_options, const char *path, const char *dest, char *err,
+                  int errlen) {
+    struct copy_up_args args = {rootfs, overlay_options, path, dest};
+    int status = run_in_child(copy_up_child, &args, err, errlen);
+    if (status == 0) return 0;
     if (!err[0]) snprintf(err, (size_t)errlen, "copy-up failed (status %d)", status);
     return -1;
 }
 
-static void lo_up(void) {
-    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (sock < 0) return;
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-    if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0) {
-        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-        ioctl(sock, SIOCSIFFLAGS, &ifr);
+/* A new network namespace with loopback up, bind-mounted at `arg` (a path). */
+static void netns_create_child(void *arg, char *msg, int msglen) {
+    const char *path = arg;
+    if (unshare(CLONE_NEWNET) == 0) {
+        lo_up();
+        if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) == 0) return;
     }
-    close(sock);
+    snprintf(msg, (size_t)msglen, "create network namespace %s: %s", path, strerror(errno));
 }
 
 int berth_netns_create(const char *path, char *err, int errlen) {
-    int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) != 0) {
-        snprintf(err, (size_t)errlen, "pipe: %s", strerror(errno));
-        return -1;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, (size_t)errlen, "fork: %s", strerror(errno));
-        close(pipefd[0]);
-        close(pipefd[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(pipefd[0]);
-        int code = 0;
-        if (unshare(CLONE_NEWNET) != 0) code = errno;
-        else {
-            lo_up();
-            if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) != 0) code = errno;
-        }
-        ssize_t ignored = write(pipefd[1], &code, sizeof code);
-        (void)ignored;
-        _exit(code ? 1 : 0);
-    }
-    close(pipefd[1]);
-    int code = 0;
-    ssize_t n;
-    do { n = read(pipefd[0], &code, sizeof code); } while (n < 0 && errno == EINTR);
-    close(pipefd[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    if (n != sizeof code) code = EIO;
-    if (code) {
-        snprintf(err, (size_t)errlen, "create network namespace %s: %s", path, strerror(code));
-        return -1;
-    }
-    return 0;
+    int status = run_in_child(netns_create_child, (void *)path, err, errlen);
+    if (status == 0) return 0;
+    if (!err[0]) snprintf(err, (size_t)errlen, "create network namespace %s: %s", path, strerror(EIO));
+    return -1;
 }
 
 int berth_run_in_netns(const char *netns_path, const char *const *argv, int input_fd, int output_fd) {

@@ -127,6 +127,52 @@ struct ContainerTests {
         }
     }
 
+    /// Restart policies when the agent starts, as dockerd's at daemon start. An agent restart re-adopts running
+    /// containers (nothing starts twice); `berth restart` takes the lab host down, which kills its containers, and
+    /// then only the `always` one comes back: not the `unless-stopped` one `docker stop` stopped, not the `no` one.
+    @Test func restartPoliciesAtBoot() throws {
+        try withHost("ctr-boot", "ctr5") { h, docker in
+            let d = { (args: [String]) in docker(args, nil) }
+            defer { _ = d(["rm", "-f", "always", "unless", "never"]) }
+            for (name, policy) in [("always", "always"), ("unless", "unless-stopped"), ("never", "no")] {
+                let run = d(["run", "-d", "--name", name, "--restart", policy, "bb", "sleep", "1000"])
+                #expect(run.status == 0, "\(run.stderr)")
+            }
+            #expect(d(["stop", "-t", "1", "unless"]).status == 0)
+            let running = "{{.Name}} {{.State.Running}} {{.State.Pid}} {{.RestartCount}}"
+            let before = d(["inspect", "-f", running, "always", "never"]).stdout
+
+            // Kill the agent; its launcher starts it again, and it finds both containers still running.
+            #expect(h.berth(["ssh", "ctr5", "kill -KILL $(cat /run/berth/berthd.pid)"]).status == 0)
+            Thread.sleep(forTimeInterval: 2)
+            var up = false
+            for _ in 0..<50 where !up {
+                up = d(["version"]).status == 0
+                if !up { Thread.sleep(forTimeInterval: 0.2) }
+            }
+            #expect(up)
+            #expect(d(["inspect", "-f", running, "always", "never"]).stdout == before)
+            #expect(d(["inspect", "-f", "{{.State.Running}}", "unless"]).stdout == "false\n")
+
+            let restarted = h.berth(["restart", "ctr5"])
+            try #require(restarted.status == 0, "\(restarted.stderr)")
+            // The agent starts containers once it has loaded them and restored networks: poll.
+            let expected = "/always true\n/unless false\n/never false\n"
+            var states = ""
+            for _ in 0..<50 {
+                states = d(["inspect", "-f", "{{.Name}} {{.State.Running}}", "always", "unless", "never"]).stdout
+                if states == expected { break }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            #expect(states == expected)
+            let ps = d(["ps", "--format", "{{.Names}} {{.Status}}"])
+            #expect(ps.lines.count == 1 && ps.stdout.hasPrefix("always Up "), "\(ps.stdout)")
+            let alive = d(["exec", "always", "echo", "alive"])
+            #expect(alive.status == 0 && alive.stdout == "alive\n", "\(alive)")
+            #expect(d(["inspect", "-f", "{{.State.Status}}", "never"]).stdout == "exited\n")
+        }
+    }
+
     /// create/start, wait, restart policies, run options, ps filters.
     @Test func lifecycleAndOptions() throws {
         try withHost("ctr-life", "ctr3") { h, docker in

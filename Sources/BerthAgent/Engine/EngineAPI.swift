@@ -26,7 +26,7 @@ public enum EngineAPI {
         let id = EngineIdentity.load(dataRoot: configuration.dataRoot, hostname: host.hostname, logger: logger)
         let context = EngineContext(configuration: configuration, host: host, engineID: id, logger: logger)
         let containers = context.containers
-        Task { await containers.recover() }  // reconnect to the supervisors of running containers
+        Task { await containers.recover() }  // reconnect to running containers, start what restart policies start
         return context
     }
 }

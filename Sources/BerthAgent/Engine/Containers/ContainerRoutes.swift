@@ -39,7 +39,7 @@ enum ContainerRoutes {
         }
         router.post("/containers/{id}/kill") { request in
             let signal = try Signals.parse(request.query["signal"].flatMap { $0.isEmpty ? nil : $0 } ?? "KILL")
-            try await store.kill(try request.parameter("id"), signal: signal)
+            try await store.kill(try request.parameter("id"), signal: signal, byUser: true)
             return .noContent
         }
         router.post("/containers/{id}/stop") { request in

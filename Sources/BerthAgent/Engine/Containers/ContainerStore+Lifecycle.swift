@@ -124,30 +124,19 @@ extension ContainerStore {
     func exited(_ id: String) async {
         monitored.remove(id)
         shimReady.remove(id)
-        guard var record = records[id] else { return }
-        let paths = paths(id)
-        var status = ExitStatus(exitCode: 255, finishedAt: Timestamp.now(), error: "supervisor lost")
-        for _ in 0..<20 {
-            if let data = FileManager.default.contents(atPath: paths.exitStatus),
-               let recorded = try? JSONDecoder().decode(ExitStatus.self, from: data) {
-                status = recorded
-                break
-            }
+        guard records[id] != nil else { return }
+        var status = recordedExit(id)
+        for _ in 0..<19 where status == nil {
             try? await Task.sleep(nanoseconds: 50_000_000)
+            status = recordedExit(id)
         }
-        record.state.Status = "exited"
-        record.state.Running = false
-        record.state.Paused = false
-        record.state.Pid = 0
-        record.state.ExitCode = Int(status.exitCode)
-        record.state.OOMKilled = status.oomKilled
-        record.state.FinishedAt = status.finishedAt
-        save(record)
+        let exit = status ?? Self.supervisorLost
+        guard var record = recordExit(id, exit) else { return }
         await networks?.release(id)
-        resolveWaiters(id, exitCode: Int(status.exitCode), conditions: [.nextExit, .notRunning], error: nil)
+        resolveWaiters(id, exitCode: Int(exit.exitCode), conditions: [.nextExit, .notRunning], error: nil)
         if record.hostConfig.AutoRemove ?? false {
             try? await remove(id, force: true, removeVolumes: true)
-        } else if RestartPolicy.shouldRestart(record.hostConfig.RestartPolicy, exitCode: Int(status.exitCode),
+        } else if RestartPolicy.shouldRestart(record.hostConfig.RestartPolicy, exitCode: Int(exit.exitCode),
                                               restarts: record.restartCount ?? 0,
                                               manuallyStopped: record.manuallyStopped ?? false) {
             record.restartCount = (record.restartCount ?? 0) + 1
@@ -158,6 +147,32 @@ extension ContainerStore {
                 await self.restartByPolicy(id)
             }
         }
+    }
+
+    /// What the supervisor wrote to `exit.json`, nil when it has not (yet).
+    func recordedExit(_ id: String) -> ExitStatus? {
+        guard let data = FileManager.default.contents(atPath: paths(id).exitStatus) else { return nil }
+        return try? JSONDecoder().decode(ExitStatus.self, from: data)
+    }
+
+    /// The exit of a container whose supervisor ended without writing one.
+    static var supervisorLost: ExitStatus {
+        ExitStatus(exitCode: 255, finishedAt: Timestamp.now(), error: "supervisor lost")
+    }
+
+    /// Marks a container exited with `status` and saves it; returns the record.
+    @discardableResult
+    func recordExit(_ id: String, _ status: ExitStatus) -> ContainerRecord? {
+        guard var record = records[id] else { return nil }
+        record.state.Status = "exited"
+        record.state.Running = false
+        record.state.Paused = false
+        record.state.Pid = 0
+        record.state.ExitCode = Int(status.exitCode)
+        record.state.OOMKilled = status.oomKilled
+        record.state.FinishedAt = status.finishedAt
+        save(record)
+        return record
     }
 
     /// Starts a container again for its restart policy, unless it was removed, started or stopped meanwhile.
@@ -212,8 +227,8 @@ extension ContainerStore {
         return !(records[id]?.state.Running ?? false)
     }
 
-    /// `docker kill`.
-    func kill(_ reference: String, signal: Int32) throws {
+    /// `docker kill` (`byUser`: through the API, which marks the container stopped by the user as dockerd does).
+    func kill(_ reference: String, signal: Int32, byUser: Bool = false) throws {
         let record = try find(reference)
         guard record.state.Running, record.state.Pid > 0 else { throw ContainerError.notRunning(id: record.id) }
         if Glibc.kill(pid_t(record.state.Pid), signal) != 0, errno != ESRCH {
@@ -227,6 +242,7 @@ extension ContainerStore {
             thawed.state.Status = "running"
             save(thawed)
         }
+        if byUser { markManuallyStopped(record.id) }
     }
 
     /// `docker stop`: the stop signal, then SIGKILL after `timeout` seconds. False when it was not running.

@@ -28,6 +28,8 @@ public actor ContainerStore {
     var waiters: [String: [(WaitCondition, CheckedContinuation<ContainerWaitResponse, Never>)]] = [:]
     var execs: [String: ExecRecord] = [:]
     var monitored: Set<String> = []
+    /// The restore of networks after loading; containers start at boot only once it is done.
+    var networksRestored: Task<Void, Never>?
 
     public init(dataRoot: String, images: ImageStore, logger: Logger, volumes: VolumeStore? = nil,
                 networks: NetworkStore? = nil, shimBinary: String = "/proc/self/exe",
@@ -44,7 +46,8 @@ public actor ContainerStore {
     var containersDirectory: String { dataRoot + "/containers" }
     func paths(_ id: String) -> ContainerPaths { ContainerPaths(directory: containersDirectory + "/" + id) }
 
-    /// Loads the records and reconnects to the supervisors of running containers.
+    /// Loads the records and reconnects to the supervisors of running containers. A container whose supervisor is
+    /// gone (the host went down, or it ended while the agent was away) gets the exit its supervisor wrote.
     func loadIfNeeded() {
         guard !loaded else { return }
         loaded = true
@@ -54,20 +57,26 @@ public actor ContainerStore {
             guard let data = fm.contents(atPath: containersDirectory + "/\(id)/container.json"),
                   let record = try? JSONDecoder().decode(ContainerRecord.self, from: data) else { continue }
             records[record.id] = record
-            if record.state.Running {
+            guard record.state.Running else { continue }
+            if ShimLauncher.canConnect(paths(record.id).socket) {
                 shimReady.insert(record.id)
                 monitor(record.id)
+            } else {
+                recordExit(record.id, recordedExit(record.id) ?? Self.supervisorLost)
             }
         }
         if let networks {
             let running = Set(records.values.filter(\.state.Running).map(\.id))
-            Task { await networks.restore(running: running) }
+            networksRestored = Task { await networks.restore(running: running) }
         }
     }
 
-    /// Called when the agent starts: reconnect without waiting for the first request.
-    public func recover() {
+    /// Called once when the agent starts: reconnects without waiting for the first request, then starts what the
+    /// restart policies start at boot (see ContainerStore+Boot).
+    public func recover() async {
         loadIfNeeded()
+        await networksRestored?.value
+        await startAtBoot()
     }
 
     func save(_ record: ContainerRecord) {

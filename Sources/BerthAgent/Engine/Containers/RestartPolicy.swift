@@ -29,6 +29,19 @@ enum RestartPolicy {
         }
     }
 
+    /// Whether a stopped container starts when the agent starts, as dockerd decides at daemon start: `always` does
+    /// (even after `docker stop`), `unless-stopped` does unless the user stopped it, `on-failure` and `no` do not.
+    static func startsAtBoot(_ policy: HostConfig.RestartPolicy?, manuallyStopped: Bool) -> Bool {
+        switch policy?.Name ?? "" {
+        case "always":
+            return true
+        case "unless-stopped":
+            return !manuallyStopped
+        default:
+            return false
+        }
+    }
+
     /// Back-off before a restart: 100 ms doubling per restart, at most 10 s (a lighter version of dockerd's).
     static func delay(restarts: Int) -> UInt64 {
         let ms = min(100 << min(max(restarts - 1, 0), 7), 10_000)

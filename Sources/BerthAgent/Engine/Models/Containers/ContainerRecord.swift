@@ -17,7 +17,8 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
     public var state: ContainerState
     /// How often the restart policy restarted it.
     public var restartCount: Int? = nil
-    /// Set by `docker stop` (and cleared by start): the restart policy leaves it stopped.
+    /// dockerd's HasBeenManuallyStopped: set by `docker stop`, `docker kill` and `rm -f`, cleared by start. The
+    /// restart policy then leaves it stopped, and so does the agent's start for `unless-stopped`.
     public var manuallyStopped: Bool? = nil
     /// Volumes and binds resolved at create (nil: none).
     public var mounts: [MountPoint]?
