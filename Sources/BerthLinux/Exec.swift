@@ -110,6 +110,14 @@ public enum Exec {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The argument vector of `pid` from /proc (nil when gone).
+    public static func arguments(of pid: pid_t) -> [String]? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+        return data.split(separator: 0, omittingEmptySubsequences: false).dropLast().map {
+            String(decoding: $0, as: UTF8.self)
+        }
+    }
+
     /// The pids whose parent is one of `parents` (from each process's /proc/PID/stat).
     public static func children(of parents: Set<pid_t>) -> [pid_t] {
         guard !parents.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {

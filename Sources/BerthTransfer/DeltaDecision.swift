@@ -1,4 +1,4 @@
-import BerthCore
+import BerthSSH
 import Foundation
 
 /// `-d`: whether a file must be sent, decided by size first and SHA-256 second, like rsync's checksum mode.

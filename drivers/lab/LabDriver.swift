@@ -100,6 +100,7 @@ public final class LabDriver: MachineDriver {
 
     /// Ends every process in the host's namespace (all of them ours), then removes its links and namespace.
     func teardown(kill: Bool) throws {
+        endAgent()
         endContainers()
         if let pid = st.sshdPid, Exec.isAlive(pid), NetNS.pids(st.netns).contains(pid) {
             Exec.terminate(pid, grace: kill ? 0 : 3)
@@ -111,6 +112,20 @@ public final class LabDriver: MachineDriver {
         try Link.delete(st.veth)
         Link.waitGone(st.veth)
         st.sshdPid = nil
+    }
+
+    /// The host's agent goes first, with the launcher that would restart it (SIGKILL, which the agent is built to
+    /// survive: its containers' supervisors keep their state), so it cannot restart an `always` container while
+    /// the host's containers are being ended.
+    func endAgent() {
+        guard NetNS.exists(st.netns) else { return }
+        let pids = NetNS.pids(st.netns)
+        let launchers = pids.filter { Exec.arguments(of: $0)?.contains { $0.hasSuffix("berthd-launcher") } == true }
+        let agents = pids.filter { pid in
+            guard Exec.commandName(pid) == "berthd", let argv = Exec.arguments(of: pid) else { return false }
+            return argv.count < 2 || argv[1] != "shim"
+        }
+        for pid in launchers + agents { _ = Glibc.kill(pid, SIGKILL) }
     }
 
     /// Containers die with their host, as they do with a VM: the host's container processes are children of its

@@ -1,3 +1,4 @@
+import BerthSSH
 import ArgumentParser
 import BerthCore
 import BerthMachine

@@ -1,4 +1,4 @@
-import BerthCore
+import BerthSSH
 import ArgumentParser
 import BerthMachine
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Runs `body` for each item on a thread of its own (blocking network work, so not limited to the core count),
-/// and returns the results in the items' order. One item runs on the calling thread.
+/// Runs `body` for each item on a thread of its own (blocking network work such as SSH connections, so not limited
+/// to the core count), and returns the results in the items' order. One item runs on the calling thread.
 public func parallelMap<T, R>(_ items: [T], _ body: @escaping (T) -> R) -> [R] {
     if items.count == 1 { return [body(items[0])] }
     let box = ParallelResults<R>(items.count)
