@@ -96,6 +96,23 @@ public final class BlockPipe: @unchecked Sendable {
         return copied
     }
 
+    /// Runs `producer` on a thread of its own (it fills the pipe and ends with `finish` or `fail`) and `consumer`
+    /// on the calling thread; once the consumer returns or throws, stops the producer and waits for it to leave.
+    public func relay<T>(producer: @escaping () -> Void, consumer: () throws -> T) throws -> T {
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { finished.signal() }
+            producer()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+        defer {
+            cancel()
+            finished.wait()
+        }
+        return try consumer()
+    }
+
     /// The consumer stopped (done or failed): wakes the producer so it can leave.
     public func cancel() {
         condition.lock()

@@ -63,10 +63,8 @@ extension Copier {
                                     to dst: StretchSide, lane: Int, work: StretchWork)
         throws -> (source: String, destination: (written: UInt64, digest: String)) {
         let pipe = BlockPipe(blocks: 4, blockSize: 1 << 20)
-        let finished = DispatchSemaphore(value: 0)
         let sourceDigest = DigestBox()
-        let reader = Thread {
-            defer { finished.signal() }
+        let written = try pipe.relay(producer: {
             var block: BlockPipe.Block?
             do {
                 sourceDigest.value = try src.readStretch(path, s, lane: lane) { bytes in
@@ -92,30 +90,20 @@ extension Copier {
             } catch {
                 pipe.fail(error)
             }
-        }
-        reader.stackSize = 1 << 20
-        reader.start()
-        let written: (written: UInt64, digest: String)
-        do {
-            written = try dst.writeStretch(tmp, s, lane: lane) { buffer in
+        }, consumer: {
+            try dst.writeStretch(tmp, s, lane: lane) { buffer in
                 try work.check()
                 let n = try pipe.fill(buffer)
                 work.add(n)
                 return n
             }
-        } catch {
-            pipe.cancel()
-            finished.wait()
-            throw error
-        }
-        pipe.cancel()
-        finished.wait()
+        })
         guard let digest = sourceDigest.value else { throw LaneStopped() }
         return (digest, written)
     }
 }
 
-/// The reader's digest, handed to the writer after the reader's semaphore.
+/// The reader's digest, read by the writer once the reader has left.
 private final class DigestBox: @unchecked Sendable {
     var value: String?
 }

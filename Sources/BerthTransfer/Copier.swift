@@ -280,9 +280,7 @@ public final class Copier {
             return (n, digest.finalize())
         }
         let pipe = BlockPipe(blocks: blocks, blockSize: blockSize)
-        let finished = DispatchSemaphore(value: 0)
-        let reader = Thread {
-            defer { finished.signal() }
+        let written = try pipe.relay(producer: {
             while let block = pipe.takeEmpty() {
                 do {
                     try cancellation.check(shown)
@@ -299,22 +297,12 @@ public final class Copier {
                     return
                 }
             }
-        }
-        reader.stackSize = 1 << 20
-        reader.start()
-        let written: Int64
-        do {
-            written = try out.write(from: { buffer in
+        }, consumer: {
+            try out.write(from: { buffer in
                 try cancellation.check(shown)
                 return try pipe.fill(buffer)
             }, progress: progress)
-        } catch {
-            pipe.cancel()
-            finished.wait()
-            throw error
-        }
-        pipe.cancel()
-        finished.wait()
+        })
         return (written, digest.finalize())
     }
 

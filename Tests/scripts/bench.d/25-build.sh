@@ -10,7 +10,7 @@ head -c 1M /dev/urandom > "$bbdir/ctx/blob"
 printf 'FROM busybox\nCOPY blob /data/blob\nRUN md5sum /data/blob > /data/sum\nCMD ["cat", "/data/sum"]\n' > "$bbdir/ctx/Dockerfile"
 b=0
 for _ in $(seq "${BUILD_ROUNDS:-3}"); do
-  t0=$(now); DOCKER_BUILDKIT=0 docker build -q -t benchbuild "$bbdir/ctx" >/dev/null; t1=$(now)
+  t0=$(now); DOCKER_BUILDKIT=0 docker build -q -t benchbuild "$bbdir/ctx" 2> >(grep -v -e DEPRECATED -e BuildKit -e "environment-variable" -e "^$" >&2) >/dev/null; t1=$(now)
   d=$(ms "$t0" "$t1"); if [ "$b" -eq 0 ] || [ "$d" -lt "$b" ]; then b=$d; fi
 done
 row "what" "berth ms" "peer" "ratio"
