@@ -14,3 +14,12 @@ run docker logs web
 run docker stop -t 1 web
 run docker ps -a
 run docker rm -f web
+
+step "Restart policies survive the host: 'always' comes back after berth restart, 'no' does not"
+run docker run -d --name keeper --restart always busybox sleep 3600
+run docker run -d --name oneshot --restart no busybox sleep 3600
+run "$BERTH" restart lab1
+# The agent starts them once it has loaded its containers and networks: give it a moment.
+for _ in $(seq 50); do docker ps --format '{{.Names}}' | grep -qx keeper && break; sleep 0.2; done
+run docker ps --format '{{.Names}}: {{.Status}}'
+run docker rm -f keeper oneshot
