@@ -46,3 +46,17 @@ public enum JSONValue: Codable, Equatable, Sendable {
         try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
     }
 }
+
+extension JSONValue {
+    /// Parses JSON text.
+    public static func parse(_ text: String) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var intValue: Int? { if case .number(let n) = self, n == n.rounded() { return Int(n) } else { return nil } }
+
+    /// A member of an object (nil for other values and missing keys).
+    public subscript(key: String) -> JSONValue? { objectValue?[key] }
+}
