@@ -146,7 +146,7 @@ public final class SFTPSide: FileSystemSide {
         let file = try wrap(path) { try sftp().openForWriting(path, mode: mode, exclusive: true) }
         guard streamsWrites else { return SFTPWritableFile(file: file, side: self) }
         try wrap(path) { try file.close() }
-        return StreamedWritableFile(side: self, path: path, hashes: openSession == nil)
+        return StreamedWritableFile(side: self, path: path, hashes: true)
     }
 
     public func setAttributes(_ path: String, mode: Int32?, modificationTime: Int64?, accessTime: Int64?) throws {
