@@ -262,4 +262,35 @@ struct ContainerTests {
             #expect(ssh("grep -c /var/lib/berth/containers /proc/self/mountinfo") == "0\n")
         }
     }
+
+    /// `docker stats` of a busy container: a CPU % with --no-stream, and a stream of frames a second apart.
+    @Test func statsOfABusyContainer() throws {
+        try withHost("ctr-stats", "ctr6") { h, docker in
+            let d = { (args: [String]) in docker(args, nil) }
+            defer { _ = d(["rm", "-f", "busy"]) }
+            #expect(d(["run", "-d", "--name", "busy", "bb", "sh", "-c", "while :; do :; done"]).status == 0)
+            let once = d(["stats", "--no-stream", "--format", "{{.CPUPerc}}", "busy"]).stdout  // "99.87%"
+            let percent = Double(once.trimmingCharacters(in: .whitespacesAndNewlines).dropLast()) ?? 0
+            #expect(percent > 10, "\(once)")
+
+            // Streamed, read for a few seconds: the CLI redraws the last frame twice a second, so more than one
+            // value means more than one frame (the first has no previous sample to compare with).
+            let stats = Process()
+            stats.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            stats.arguments = ["docker", "stats", "--format", "{{.CPUPerc}}", "busy"]
+            stats.environment = h.dockerEnvironment("ctr6")
+            let out = Pipe()
+            stats.standardOutput = out
+            stats.standardError = FileHandle.nullDevice
+            try stats.run()
+            Thread.sleep(forTimeInterval: 4)
+            kill(stats.processIdentifier, SIGKILL)  // the CLI's stats loop outlives a single SIGTERM
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            stats.waitUntilExit()
+            let values = text.split(whereSeparator: { !$0.isNumber && $0 != "." && $0 != "%" })
+                .filter { $0.hasSuffix("%") && $0.contains(".") }.map(String.init)
+            #expect(Set(values).count > 1, "\(values)")
+            #expect(values.contains { (Double($0.dropLast()) ?? 0) > 10 }, "\(values)")
+        }
+    }
 }

@@ -16,6 +16,21 @@ import Testing
         #expect(Timestamp.format(seconds: 0, nanoseconds: 5) == "1970-01-01T00:00:00.000000005Z")
     }
 
+    @Test func procStatFieldsAfterAParenthesisedName() {
+        // pid (comm) state ppid ... utime(14) stime(15) cutime(16) cstime(17) ... starttime(22)
+        let line = "42 (a) b) c) S 7 42 42 0 -1 4194304 99 0 0 0 100 20 3 4 20 0 1 0 2404038 3133440 381\n"
+        #expect(ProcStat.parentPID(line) == "7")
+        #expect(ProcStat.cpuTicks(line) == 127)
+        #expect(ProcStat.startTicks(line) == 2404038)
+        #expect(ProcStat.cpuTicks("garbage") == 0)
+    }
+
+    @Test func systemTicksAddSevenFieldsOfTheCPULine() {
+        let stat = "cpu  10 1 20 300 4 5 6 7 0 0\ncpu0 5 0 10 150 2 2 3 3 0 0\nintr 1\n"
+        #expect(ProcStat.systemTicks(stat) == 346)
+        #expect(ProcStat.systemTicks("intr 1\n") == nil)
+    }
+
     @Test func digestOfEmptyData() {
         #expect(Digest.sha256(Data()) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }

@@ -56,33 +56,25 @@ extension ContainerStore {
         return ContainerTopResponse(Titles: ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"], Processes: rows)
     }
 
-    /// `docker stats --no-stream`: memory and pids from the cgroups, CPU from the processes' times.
-    func stats(_ reference: String) throws -> ContainerStats {
+    /// One `docker stats` frame: memory and pids from the cgroups, CPU from the processes' times (utime, stime and
+    /// those of reaped children, from `/proc/PID/stat`) and the machine's from `/proc/stat`, as dockerd fills
+    /// `system_cpu_usage` and `online_cpus`. `previous`, the frame before, becomes `precpu_stats` and `preread`
+    /// (without one they are zero, as in dockerd's one-shot answer), from which the CLI computes the CPU %.
+    func stats(_ reference: String, previous: ContainerStats? = nil) throws -> ContainerStats {
         let record = try find(reference)
         let groups = cgroups(record.id)
-        let usage = record.state.Running ? groups.usage : (0, 0, 0)
-        var ticks: UInt64 = 0
-        if record.state.Running {
-            for pid in groups.pids {
-                guard let stat = Self.readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { continue }
-                let fields = stat[stat.index(after: close)...].split(separator: " ")
-                // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command.
-                if fields.count > 13 { ticks += (UInt64(fields[12]) ?? 0) + (UInt64(fields[13]) ?? 0) }
-            }
-        }
+        let running = record.state.Running
+        let usage = running ? groups.usage : (0, 0, 0)
+        let ticks = running ? groups.pids.reduce(UInt64(0)) { $0 + (Self.readText("/proc/\($1)/stat").map(ProcStat.cpuTicks) ?? 0) } : 0
         let hz = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
         let cpus = Int(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
-        var system: UInt64 = 0
-        if let line = Self.readText("/proc/stat")?.split(separator: "\n").first {
-            system = line.split(separator: " ").dropFirst().prefix(8).compactMap { UInt64($0) }.reduce(0, +)
-                * 1_000_000_000 / hz
-        }
-        let cpu = ContainerStats.CPU(cpu_usage: .init(total_usage: ticks * 1_000_000_000 / hz),
+        let system = (Self.readText("/proc/stat").flatMap(ProcStat.systemTicks) ?? 0) * (1_000_000_000 / hz)
+        let cpu = ContainerStats.CPU(cpu_usage: .init(total_usage: ticks * (1_000_000_000 / hz)),
                                      system_cpu_usage: system, online_cpus: cpus)
         let physical = Int64(sysconf(Int32(_SC_PHYS_PAGES))) * Int64(sysconf(Int32(_SC_PAGESIZE)))
         let limit = usage.1 > 0 && usage.1 < physical ? usage.1 : physical
-        return ContainerStats(read: Timestamp.now(), preread: "0001-01-01T00:00:00Z", id: record.id,
-                              name: "/" + record.name, cpu_stats: cpu, precpu_stats: cpu,
+        return ContainerStats(read: Timestamp.now(), preread: previous?.read ?? ContainerStats.zeroTime, id: record.id,
+                              name: "/" + record.name, cpu_stats: cpu, precpu_stats: previous?.cpu_stats ?? .zero,
                               memory_stats: .init(usage: usage.0, limit: limit),
                               pids_stats: .init(current: usage.2))
     }
@@ -113,6 +105,7 @@ struct ContainerStats: Codable, Sendable {
         var cpu_usage: Usage
         var system_cpu_usage: UInt64
         var online_cpus: Int
+        static let zero = CPU(cpu_usage: .init(total_usage: 0), system_cpu_usage: 0, online_cpus: 0)
     }
     struct Memory: Codable, Sendable {
         var usage: Int64
@@ -127,4 +120,6 @@ struct ContainerStats: Codable, Sendable {
     var precpu_stats: CPU
     var memory_stats: Memory
     var pids_stats: Pids
+    /// Go's zero time, dockerd's `preread` when there is no previous sample.
+    static let zeroTime = "0001-01-01T00:00:00Z"
 }
