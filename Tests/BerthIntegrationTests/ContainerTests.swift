@@ -293,4 +293,29 @@ struct ContainerTests {
             #expect(values.contains { (Double($0.dropLast()) ?? 0) > 10 }, "\(values)")
         }
     }
+
+    /// `docker logs --since/--until` (inclusive bounds) with the times of `-t`, as RFC 3339 and as Unix seconds.
+    @Test func logsSinceUntil() throws {
+        try withHost("ctr-logs", "ctr7") { h, docker in
+            let d = { (args: [String]) in docker(args, nil) }
+            defer { _ = d(["rm", "-f", "ticks"]) }
+            #expect(d(["run", "-d", "--name", "ticks", "bb", "sh", "-c", "echo a; sleep 1; echo b; sleep 1; echo c"])
+                .status == 0)
+            #expect(d(["wait", "ticks"]).stdout == "0\n")
+            let stamped = d(["logs", "-t", "ticks"]).lines  // "2026-11-27T06:35:13.123456789Z a"
+            try #require(stamped.count == 3, "\(stamped)")
+            let times = stamped.map { String($0.prefix { $0 != " " }) }
+            #expect(d(["logs", "--since", times[1], "ticks"]).stdout == "b\nc\n")
+            #expect(d(["logs", "--until", times[1], "ticks"]).stdout == "a\nb\n")
+            #expect(d(["logs", "-t", "--since", times[2], "ticks"]).stdout == stamped[2] + "\n")
+            #expect(d(["logs", "--since", "1h", "ticks"]).lines.count == 3)
+            // Unix seconds half a second after a and before c select b alone.
+            let unix = { (time: String, shift: Double) -> String in
+                let seconds = Double(Harness.sh("date -d \(time) +%s.%N").stdout.dropLast()) ?? 0
+                return String(format: "%.3f", seconds + shift)
+            }
+            let window = d(["logs", "--since", unix(times[0], 0.5), "--until", unix(times[2], -0.5), "ticks"])
+            #expect(window.stdout == "b\n", "\(window)")
+        }
+    }
 }

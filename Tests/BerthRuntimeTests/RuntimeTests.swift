@@ -31,6 +31,32 @@ import Testing
         #expect(ProcStat.systemTicks("intr 1\n") == nil)
     }
 
+    /// `since`/`until` as the CLI sends them (Unix seconds with nine fraction digits) and as RFC 3339.
+    @Test(arguments: [
+        ("1795761313.000000005", 1_795_761_313, 5),
+        ("1795761313", 1_795_761_313, 0),
+        ("1795761313.5", 1_795_761_313, 500_000_000),
+        ("2026-11-27T06:35:13.123456789Z", 1_795_761_313, 123_456_789),
+        ("2026-11-27T06:35:13Z", 1_795_761_313, 0),
+        ("2026-11-27T07:35:13.5+01:00", 1_795_761_313, 500_000_000),
+        ("1970-01-01T00:00:00.0000000051Z", 0, 5),
+        ("2000-02-29T00:00:00Z", 951_782_400, 0),
+    ])
+    func timestampsParse(text: String, seconds: Int, nanoseconds: Int) {
+        #expect(Timestamp.parse(text) == Timestamp.Instant(seconds: seconds, nanoseconds: nanoseconds))
+    }
+
+    @Test(arguments: ["", "abc", "1795761313.", "1795761313.x", "2026-11-27", "2026-11-27T06:35:13", "2026-13-01T00:00:00Z",
+                      "2026-11-27T06:35:13Zjunk"])
+    func badTimestampsDoNotParse(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test func formattedTimestampsParseBack() {
+        let text = Timestamp.format(seconds: 1_795_761_313, nanoseconds: 42)
+        #expect(Timestamp.parse(text) == Timestamp.Instant(seconds: 1_795_761_313, nanoseconds: 42))
+    }
+
     @Test func digestOfEmptyData() {
         #expect(Digest.sha256(Data()) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
