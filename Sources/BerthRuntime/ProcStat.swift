@@ -36,3 +36,53 @@ public enum ProcStat {
         return numbers.count == 7 ? numbers.reduce(0, +) : nil
     }
 }
+
+extension ProcStat {
+    /// Abbreviated month names, as `strftime("%b")` gives them in the C locale.
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// A broken-down local time, the part `ps` looks at.
+    public struct LocalTime: Equatable, Sendable {
+        public var year: Int, month: Int, day: Int, dayOfYear: Int, hour: Int, minute: Int
+        public init(year: Int, month: Int, day: Int, dayOfYear: Int, hour: Int, minute: Int) {
+            self.year = year; self.month = month; self.day = day; self.dayOfYear = dayOfYear
+            self.hour = hour; self.minute = minute
+        }
+    }
+
+    /// `ps -ef`'s STIME: `HH:MM` for a process started today, `MonDD` for one started earlier this year, else the
+    /// year (procps compares the day and year of the start with now, in local time).
+    public static func startColumn(start: LocalTime, now: LocalTime) -> String {
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        if start.year != now.year { return String(start.year) }
+        if start.dayOfYear != now.dayOfYear { return months[max(0, min(11, start.month - 1))] + two(start.day) }
+        return two(start.hour) + ":" + two(start.minute)
+    }
+
+    /// `ps -ef`'s TIME: CPU seconds as `HH:MM:SS`, with `D-` in front past a day.
+    public static func cpuTimeColumn(seconds: UInt64) -> String {
+        func two(_ v: UInt64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let s = seconds % 60, m = seconds / 60 % 60, h = seconds / 3600 % 24, d = seconds / 86_400
+        return (d > 0 ? "\(d)-" : "") + two(h) + ":" + two(m) + ":" + two(s)
+    }
+
+    /// `ps -ef`'s C: CPU use over the process's life in percent, capped at 99, from its utime + stime (in seconds)
+    /// and its age (seconds).
+    public static func cpuColumn(cpuSeconds: Double, age: Double) -> String {
+        guard age > 0 else { return "0" }
+        return String(min(99, Int(cpuSeconds * 100 / age)))
+    }
+
+    /// utime + stime of a process alone, in clock ticks (fields 14 and 15), what `ps` shows as TIME.
+    public static func ownTicks(_ line: String) -> UInt64 {
+        let f = fields(line)
+        guard f.count > 12 else { return 0 }
+        return (UInt64(f[11]) ?? 0) + (UInt64(f[12]) ?? 0)
+    }
+
+    /// The boot time in seconds since the epoch, from the `btime` line of `/proc/stat`.
+    public static func bootTime(_ procStat: String) -> Int? {
+        guard let line = procStat.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }) else { return nil }
+        return line.split(separator: " ").last.flatMap { Int($0) }
+    }
+}

@@ -291,6 +291,11 @@ struct ContainerTests {
                 .filter { $0.hasSuffix("%") && $0.contains(".") }.map(String.init)
             #expect(Set(values).count > 1, "\(values)")
             #expect(values.contains { (Double($0.dropLast()) ?? 0) > 10 }, "\(values)")
+
+            // docker top: the busy loop has used whole seconds of CPU (TIME), started today (STIME HH:MM).
+            let row = d(["top", "busy"]).lines.dropFirst().first?.split(separator: " ").map(String.init) ?? []
+            #expect(row.count >= 8 && row[4].count == 5 && row[4].contains(":") && row[6] != "00:00:00"
+                    && (Int(row[3]) ?? 0) > 10, "\(row)")
         }
     }
 

@@ -57,6 +57,25 @@ import Testing
         #expect(Timestamp.parse(text) == Timestamp.Instant(seconds: 1_795_761_313, nanoseconds: 42))
     }
 
+    /// `ps -ef` columns: STIME by how long ago the process started, TIME with days, C capped at 99.
+    @Test func psColumns() {
+        let now = ProcStat.LocalTime(year: 2026, month: 11, day: 27, dayOfYear: 330, hour: 12, minute: 5)
+        #expect(ProcStat.startColumn(start: .init(year: 2026, month: 11, day: 27, dayOfYear: 330, hour: 9, minute: 7),
+                                     now: now) == "09:07")
+        #expect(ProcStat.startColumn(start: .init(year: 2026, month: 6, day: 6, dayOfYear: 156, hour: 9, minute: 7),
+                                     now: now) == "Jun06")
+        #expect(ProcStat.startColumn(start: .init(year: 2025, month: 11, day: 27, dayOfYear: 330, hour: 9, minute: 7),
+                                     now: now) == "2025")
+        #expect(ProcStat.cpuTimeColumn(seconds: 0) == "00:00:00")
+        #expect(ProcStat.cpuTimeColumn(seconds: 3_725) == "01:02:05")
+        #expect(ProcStat.cpuTimeColumn(seconds: 90_061) == "1-01:01:01")
+        #expect(ProcStat.cpuColumn(cpuSeconds: 1, age: 4) == "25")
+        #expect(ProcStat.cpuColumn(cpuSeconds: 5, age: 4) == "99")
+        #expect(ProcStat.cpuColumn(cpuSeconds: 0, age: 0) == "0")
+        #expect(ProcStat.ownTicks("42 (a) S 7 42 42 0 -1 4194304 99 0 0 0 100 20 3 4 20 0 1 0 5") == 120)
+        #expect(ProcStat.bootTime("cpu  1 2\nbtime 1795700000\nprocesses 5\n") == 1_795_700_000)
+    }
+
     @Test func digestOfEmptyData() {
         #expect(Digest.sha256(Data()) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }

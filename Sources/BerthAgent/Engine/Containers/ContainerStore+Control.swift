@@ -37,23 +37,39 @@ extension ContainerStore {
         save(record)
     }
 
-    /// `docker top`: the container's processes, in `ps -ef` columns.
+    /// `docker top`: the container's processes, in `ps -ef` columns (C, STIME and TIME from `/proc` as procps
+    /// computes them).
     func top(_ reference: String) throws -> ContainerTopResponse {
         let record = try find(reference)
         guard record.state.Running else { throw ContainerError.notRunning(id: record.id) }
+        let hz = Double(max(sysconf(Int32(_SC_CLK_TCK)), 1))
+        let boot = Self.readText("/proc/stat").flatMap(ProcStat.bootTime) ?? 0
+        var now = time(nil)
+        let today = Self.localTime(&now)
         let rows: [[String]] = cgroups(record.id).pids.sorted().compactMap { pid in
-            guard let stat = Self.readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            let ppid = fields.count > 1 ? String(fields[1]) : "0"
+            guard let stat = Self.readText("/proc/\(pid)/stat"), !ProcStat.fields(stat).isEmpty else { return nil }
             var uid = "0"
             if let status = Self.readText("/proc/\(pid)/status"),
                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }) {
                 uid = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.map(String.init) ?? "0"
             }
             let cmdline = Self.readText("/proc/\(pid)/cmdline")?.split(separator: "\0").joined(separator: " ") ?? ""
-            return [uid, String(pid), ppid, "0", "-", "?", "00:00:00", cmdline]
+            let cpuSeconds = Double(ProcStat.ownTicks(stat)) / hz
+            var started = time_t(boot) + time_t(Double(ProcStat.startTicks(stat) ?? 0) / hz)
+            let age = Double(now - started)
+            return [uid, String(pid), ProcStat.parentPID(stat), ProcStat.cpuColumn(cpuSeconds: cpuSeconds, age: age),
+                    ProcStat.startColumn(start: Self.localTime(&started), now: today), "?",
+                    ProcStat.cpuTimeColumn(seconds: UInt64(cpuSeconds)), cmdline]
         }
         return ContainerTopResponse(Titles: ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"], Processes: rows)
+    }
+
+    /// `t` in the host's local time zone, as `ps` shows times.
+    static func localTime(_ t: inout time_t) -> ProcStat.LocalTime {
+        var parts = tm()
+        localtime_r(&t, &parts)
+        return ProcStat.LocalTime(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday),
+                                  dayOfYear: Int(parts.tm_yday), hour: Int(parts.tm_hour), minute: Int(parts.tm_min))
     }
 
     /// One `docker stats` frame: memory and pids from the cgroups, CPU from the processes' times (utime, stime and
