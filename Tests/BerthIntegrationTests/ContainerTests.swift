@@ -262,4 +262,65 @@ struct ContainerTests {
             #expect(ssh("grep -c /var/lib/berth/containers /proc/self/mountinfo") == "0\n")
         }
     }
+
+    /// `docker stats` of a busy container: a CPU % with --no-stream, and a stream of frames a second apart.
+    @Test func statsOfABusyContainer() throws {
+        try withHost("ctr-stats", "ctr6") { h, docker in
+            let d = { (args: [String]) in docker(args, nil) }
+            defer { _ = d(["rm", "-f", "busy"]) }
+            #expect(d(["run", "-d", "--name", "busy", "bb", "sh", "-c", "while :; do :; done"]).status == 0)
+            let once = d(["stats", "--no-stream", "--format", "{{.CPUPerc}}", "busy"]).stdout  // "99.87%"
+            let percent = Double(once.trimmingCharacters(in: .whitespacesAndNewlines).dropLast()) ?? 0
+            #expect(percent > 10, "\(once)")
+
+            // Streamed, read for a few seconds: the CLI redraws the last frame twice a second, so more than one
+            // value means more than one frame (the first has no previous sample to compare with).
+            let stats = Process()
+            stats.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            stats.arguments = ["docker", "stats", "--format", "{{.CPUPerc}}", "busy"]
+            stats.environment = h.dockerEnvironment("ctr6")
+            let out = Pipe()
+            stats.standardOutput = out
+            stats.standardError = FileHandle.nullDevice
+            try stats.run()
+            Thread.sleep(forTimeInterval: 4)
+            kill(stats.processIdentifier, SIGKILL)  // the CLI's stats loop outlives a single SIGTERM
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            stats.waitUntilExit()
+            let values = text.split(whereSeparator: { !$0.isNumber && $0 != "." && $0 != "%" })
+                .filter { $0.hasSuffix("%") && $0.contains(".") }.map(String.init)
+            #expect(Set(values).count > 1, "\(values)")
+            #expect(values.contains { (Double($0.dropLast()) ?? 0) > 10 }, "\(values)")
+
+            // docker top: the busy loop has used whole seconds of CPU (TIME), started today (STIME HH:MM).
+            let row = d(["top", "busy"]).lines.dropFirst().first?.split(separator: " ").map(String.init) ?? []
+            #expect(row.count >= 8 && row[4].count == 5 && row[4].contains(":") && row[6] != "00:00:00"
+                    && (Int(row[3]) ?? 0) > 10, "\(row)")
+        }
+    }
+
+    /// `docker logs --since/--until` (inclusive bounds) with the times of `-t`, as RFC 3339 and as Unix seconds.
+    @Test func logsSinceUntil() throws {
+        try withHost("ctr-logs", "ctr7") { h, docker in
+            let d = { (args: [String]) in docker(args, nil) }
+            defer { _ = d(["rm", "-f", "ticks"]) }
+            #expect(d(["run", "-d", "--name", "ticks", "bb", "sh", "-c", "echo a; sleep 1; echo b; sleep 1; echo c"])
+                .status == 0)
+            #expect(d(["wait", "ticks"]).stdout == "0\n")
+            let stamped = d(["logs", "-t", "ticks"]).lines  // "2026-11-27T06:35:13.123456789Z a"
+            try #require(stamped.count == 3, "\(stamped)")
+            let times = stamped.map { String($0.prefix { $0 != " " }) }
+            #expect(d(["logs", "--since", times[1], "ticks"]).stdout == "b\nc\n")
+            #expect(d(["logs", "--until", times[1], "ticks"]).stdout == "a\nb\n")
+            #expect(d(["logs", "-t", "--since", times[2], "ticks"]).stdout == stamped[2] + "\n")
+            #expect(d(["logs", "--since", "1h", "ticks"]).lines.count == 3)
+            // Unix seconds half a second after a and before c select b alone.
+            let unix = { (time: String, shift: Double) -> String in
+                let seconds = Double(Harness.sh("date -d \(time) +%s.%N").stdout.dropLast()) ?? 0
+                return String(format: "%.3f", seconds + shift)
+            }
+            let window = d(["logs", "--since", unix(times[0], 0.5), "--until", unix(times[2], -0.5), "ticks"])
+            #expect(window.stdout == "b\n", "\(window)")
+        }
+    }
 }

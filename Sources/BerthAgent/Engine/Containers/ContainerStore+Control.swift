@@ -37,52 +37,60 @@ extension ContainerStore {
         save(record)
     }
 
-    /// `docker top`: the container's processes, in `ps -ef` columns.
+    /// `docker top`: the container's processes, in `ps -ef` columns (C, STIME and TIME from `/proc` as procps
+    /// computes them).
     func top(_ reference: String) throws -> ContainerTopResponse {
         let record = try find(reference)
         guard record.state.Running else { throw ContainerError.notRunning(id: record.id) }
+        let hz = Double(max(sysconf(Int32(_SC_CLK_TCK)), 1))
+        let boot = Self.readText("/proc/stat").flatMap(ProcStat.bootTime) ?? 0
+        var now = time(nil)
+        let today = Self.localTime(&now)
         let rows: [[String]] = cgroups(record.id).pids.sorted().compactMap { pid in
-            guard let stat = Self.readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            let ppid = fields.count > 1 ? String(fields[1]) : "0"
+            guard let stat = Self.readText("/proc/\(pid)/stat"), !ProcStat.fields(stat).isEmpty else { return nil }
             var uid = "0"
             if let status = Self.readText("/proc/\(pid)/status"),
                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }) {
                 uid = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.map(String.init) ?? "0"
             }
             let cmdline = Self.readText("/proc/\(pid)/cmdline")?.split(separator: "\0").joined(separator: " ") ?? ""
-            return [uid, String(pid), ppid, "0", "-", "?", "00:00:00", cmdline]
+            let cpuSeconds = Double(ProcStat.ownTicks(stat)) / hz
+            var started = time_t(boot) + time_t(Double(ProcStat.startTicks(stat) ?? 0) / hz)
+            let age = Double(now - started)
+            return [uid, String(pid), ProcStat.parentPID(stat), ProcStat.cpuColumn(cpuSeconds: cpuSeconds, age: age),
+                    ProcStat.startColumn(start: Self.localTime(&started), now: today), "?",
+                    ProcStat.cpuTimeColumn(seconds: UInt64(cpuSeconds)), cmdline]
         }
         return ContainerTopResponse(Titles: ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"], Processes: rows)
     }
 
-    /// `docker stats --no-stream`: memory and pids from the cgroups, CPU from the processes' times.
-    func stats(_ reference: String) throws -> ContainerStats {
+    /// `t` in the host's local time zone, as `ps` shows times.
+    static func localTime(_ t: inout time_t) -> ProcStat.LocalTime {
+        var parts = tm()
+        localtime_r(&t, &parts)
+        return ProcStat.LocalTime(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday),
+                                  dayOfYear: Int(parts.tm_yday), hour: Int(parts.tm_hour), minute: Int(parts.tm_min))
+    }
+
+    /// One `docker stats` frame: memory and pids from the cgroups, CPU from the processes' times (utime, stime and
+    /// those of reaped children, from `/proc/PID/stat`) and the machine's from `/proc/stat`, as dockerd fills
+    /// `system_cpu_usage` and `online_cpus`. `previous`, the frame before, becomes `precpu_stats` and `preread`
+    /// (without one they are zero, as in dockerd's one-shot answer), from which the CLI computes the CPU %.
+    func stats(_ reference: String, previous: ContainerStats? = nil) throws -> ContainerStats {
         let record = try find(reference)
         let groups = cgroups(record.id)
-        let usage = record.state.Running ? groups.usage : (0, 0, 0)
-        var ticks: UInt64 = 0
-        if record.state.Running {
-            for pid in groups.pids {
-                guard let stat = Self.readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { continue }
-                let fields = stat[stat.index(after: close)...].split(separator: " ")
-                // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command.
-                if fields.count > 13 { ticks += (UInt64(fields[12]) ?? 0) + (UInt64(fields[13]) ?? 0) }
-            }
-        }
+        let running = record.state.Running
+        let usage = running ? groups.usage : (0, 0, 0)
+        let ticks = running ? groups.pids.reduce(UInt64(0)) { $0 + (Self.readText("/proc/\($1)/stat").map(ProcStat.cpuTicks) ?? 0) } : 0
         let hz = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
         let cpus = Int(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
-        var system: UInt64 = 0
-        if let line = Self.readText("/proc/stat")?.split(separator: "\n").first {
-            system = line.split(separator: " ").dropFirst().prefix(8).compactMap { UInt64($0) }.reduce(0, +)
-                * 1_000_000_000 / hz
-        }
-        let cpu = ContainerStats.CPU(cpu_usage: .init(total_usage: ticks * 1_000_000_000 / hz),
+        let system = (Self.readText("/proc/stat").flatMap(ProcStat.systemTicks) ?? 0) * (1_000_000_000 / hz)
+        let cpu = ContainerStats.CPU(cpu_usage: .init(total_usage: ticks * (1_000_000_000 / hz)),
                                      system_cpu_usage: system, online_cpus: cpus)
         let physical = Int64(sysconf(Int32(_SC_PHYS_PAGES))) * Int64(sysconf(Int32(_SC_PAGESIZE)))
         let limit = usage.1 > 0 && usage.1 < physical ? usage.1 : physical
-        return ContainerStats(read: Timestamp.now(), preread: "0001-01-01T00:00:00Z", id: record.id,
-                              name: "/" + record.name, cpu_stats: cpu, precpu_stats: cpu,
+        return ContainerStats(read: Timestamp.now(), preread: previous?.read ?? ContainerStats.zeroTime, id: record.id,
+                              name: "/" + record.name, cpu_stats: cpu, precpu_stats: previous?.cpu_stats ?? .zero,
                               memory_stats: .init(usage: usage.0, limit: limit),
                               pids_stats: .init(current: usage.2))
     }
@@ -113,6 +121,7 @@ struct ContainerStats: Codable, Sendable {
         var cpu_usage: Usage
         var system_cpu_usage: UInt64
         var online_cpus: Int
+        static let zero = CPU(cpu_usage: .init(total_usage: 0), system_cpu_usage: 0, online_cpus: 0)
     }
     struct Memory: Codable, Sendable {
         var usage: Int64
@@ -127,4 +136,6 @@ struct ContainerStats: Codable, Sendable {
     var precpu_stats: CPU
     var memory_stats: Memory
     var pids_stats: Pids
+    /// Go's zero time, dockerd's `preread` when there is no previous sample.
+    static let zeroTime = "0001-01-01T00:00:00Z"
 }

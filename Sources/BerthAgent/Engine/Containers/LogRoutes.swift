@@ -8,7 +8,7 @@ import Glibc
 import NIOCore
 import NIOHTTP1
 
-/// `docker logs [-f] [--tail N] [-t]` from the json-file log the supervisor writes.
+/// `docker logs [-f] [--tail N] [-t] [--since T] [--until T]` from the json-file log the supervisor writes.
 enum LogRoutes {
     static func register(on router: inout Router, context: EngineContext) {
         let store = context.containers
@@ -22,6 +22,8 @@ enum LogRoutes {
             let follow = query.bool("follow")
             let timestamps = query.bool("timestamps")
             let tail = query["tail"].flatMap { $0 == "all" ? nil : Int($0) }
+            let window = LogWindow(since: try LogWindow.bound(query["since"], "since"),
+                                   until: try LogWindow.bound(query["until"], "until"))
             let tty = record.config.Tty ?? false
             let path = await store.logPath(record.id)
             let id = record.id
@@ -30,9 +32,16 @@ enum LogRoutes {
                                                           : "application/vnd.docker.multiplexed-stream")
             return Response(headers: headers, body: .stream { writer in
                 var reader = LogReader(path: path)
+                var pastUntil = false
                 func send(_ entries: [LogEntry]) async throws {
                     var buffer = writer.allocator.buffer(capacity: 4096)
                     for entry in entries {
+                        switch window.place(entry) {
+                        case .before: continue
+                        case .after: pastUntil = true
+                        case .inside: break
+                        }
+                        if pastUntil { break }
                         let isErr = entry.stream == "stderr"
                         if isErr ? !wantErr : !wantOut { continue }
                         let line = (timestamps ? entry.time + " " : "") + entry.log
@@ -48,11 +57,12 @@ enum LogRoutes {
                 if let tail { first = Array(first.suffix(max(tail, 0))) }
                 try await send(first)
                 guard follow else { return }
-                while await store.isRunning(id) {
+                // Following ends with the container, or once `until` has passed, as in dockerd.
+                while !pastUntil, !window.isPast(Timestamp.Instant.now()), await store.isRunning(id) {
                     try await Task.sleep(nanoseconds: 100_000_000)
                     try await send(reader.readNew())
                 }
-                try await send(reader.readNew())
+                if !pastUntil { try await send(reader.readNew()) }
             })
         }
     }
