@@ -10,6 +10,8 @@ run docker run --rm busybox sh -c 'hostname; cat /proc/1/cmdline | tr "\0" " "; 
 run docker run -d --name web busybox httpd -f -v -p 80
 run docker exec web ps
 run docker ps
+run docker top web
+run docker stats --no-stream web
 run docker logs web
 run docker stop -t 1 web
 run docker ps -a
