@@ -113,7 +113,7 @@ public enum EtcdGateway {
     }
 
     /// The answer as an object, or etcd's own error as a `BerthError`.
-    static func answer(_ body: String) throws -> JSONValue {
+    public static func answer(_ body: String) throws -> JSONValue {
         guard let o = try? JSONValue.parse(body), o.objectValue != nil else {
             throw BerthError.failed("etcd: an answer that is not JSON: \(body.prefix(200))")
         }

@@ -24,7 +24,7 @@ public final class EtcdClient: Sendable {
         }
         let body = String(decoding: response.body, as: UTF8.self)
         guard (200..<300).contains(response.status) else {
-            _ = try EtcdGateway.decodeRange(body) // throws etcd's own message when there is one
+            _ = try EtcdGateway.answer(body) // throws etcd's own message when there is one
             throw BerthError.failed("etcd at \(endpoint): HTTP \(response.status)")
         }
         return body

@@ -9,7 +9,10 @@ extension Copier {
         guard lanes > 1, e.info.size >= stretchMinimumSize,
               let src = e.source.side as? StretchSide, let dst = destination as? StretchSide,
               !(src.isLocal && dst.isLocal), src !== dst else { return nil }
-        let n = min(dst.openLanes(lanes), src.openLanes(lanes))
+        // The destination first: when it has no lanes, the source opens none either.
+        let d = dst.openLanes(lanes)
+        guard d > 1 else { return nil }
+        let n = min(d, src.openLanes(d))
         return n > 1 ? (src, dst, n) : nil
     }
 

@@ -146,7 +146,7 @@ public final class SFTPSide: FileSystemSide {
         let file = try wrap(path) { try sftp().openForWriting(path, mode: mode, exclusive: true) }
         guard streamsWrites else { return SFTPWritableFile(file: file, side: self) }
         try wrap(path) { try file.close() }
-        return StreamedWritableFile(side: self, path: path, hashes: true)
+        return StreamedWritableFile(side: self, path: path)
     }
 
     public func setAttributes(_ path: String, mode: Int32?, modificationTime: Int64?, accessTime: Int64?) throws {
@@ -381,22 +381,16 @@ final class StreamedWritableFile: WritableFile {
     let path: String
     private var result: (status: SSHSession.StreamResult, output: Data)?
     private(set) var writtenHash: String?
-    /// Whether the command hashes the file after `cat`; otherwise the copier has it hashed on a second session
-    /// while it is written (large files) or in a batch afterwards.
-    let hashes: Bool
-    var hashesWhileWriting: Bool { hashes }
+    var hashesWhileWriting: Bool { true }
 
-    init(side: SFTPSide, path: String, hashes: Bool) {
+    init(side: SFTPSide, path: String) {
         self.side = side
         self.path = path
-        self.hashes = hashes
     }
 
-    /// `cat` into the file, then (with `hashes`) `berth-sha256 HASH` from openssl or sha256sum (nothing when the
-    /// host has neither).
-    static func command(_ path: String, hashes: Bool = true) -> String {
+    /// `cat` into the file, then `berth-sha256 HASH` from openssl or sha256sum (nothing when the host has neither).
+    static func command(_ path: String) -> String {
         let f = shellQuote(path)
-        guard hashes else { return "cat > \(f)" }
         return "cat > \(f) || exit $?; "
             + "if command -v openssl >/dev/null 2>&1; then H='openssl dgst -sha256 -r'; "
             + "elif command -v sha256sum >/dev/null 2>&1; then H=sha256sum; else exit 0; fi; "
@@ -411,7 +405,7 @@ final class StreamedWritableFile: WritableFile {
         do {
             status = try withoutActuallyEscaping(fill) { fill in
                 try withoutActuallyEscaping(progress) { progress in
-                    try side.session.stream(Self.command(path, hashes: hashes), input: { buffer in
+                    try side.session.stream(Self.command(path), input: { buffer in
                         let n = try fill(buffer)
                         if n > 0 {
                             total += Int64(n)
@@ -432,10 +426,7 @@ final class StreamedWritableFile: WritableFile {
         guard let (status, output) = result else { return }
         result = nil
         guard status.exitStatus == 0 else { throw TransferError(side.display(path), Self.cause(of: status)) }
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") where line.hasPrefix("berth-sha256 ") {
-            let h = line.dropFirst("berth-sha256 ".count).lowercased()
-            if h.count == 64 && h.allSatisfy(\.isHexDigit) { writtenHash = h }
-        }
+        writtenHash = SFTPSide.reportedHash(output)
     }
 
     /// What `cat` said, as a cause: a full disk and a denied write are told apart from the rest.
