@@ -34,6 +34,7 @@ extension ContainerStore {
     }
 
     static func joinsAnother(_ record: ContainerRecord) -> Bool {
-        record.hostConfig.NetworkMode?.hasPrefix("container:") ?? false
+        if case .container = record.networkMode { return true }
+        return false
     }
 }

@@ -10,35 +10,44 @@ import Glibc
 /// Where containers meet the network store: checks at create, the sandbox at start, connect/disconnect, and what
 /// inspect and ps show.
 extension ContainerStore {
-    /// Checks `--network`, `--ip` and `container:<x>` at create; with `--network host` the host's name is used.
-    func validateNetwork(_ request: ContainerCreateRequest, config: inout ContainerConfig) async throws {
-        guard let networks else { return }
-        let mode = NetworkStore.normalizedMode(request.hostConfig.NetworkMode)
-        if mode.hasPrefix("container:") {
-            _ = try find(String(mode.dropFirst("container:".count)))
-            return
+    /// Checks `--network`, `--ip` and `container:<x>` at create and returns the mode to store: `container:NAME`
+    /// resolved to the other's full ID, and endpoint settings keyed as the network store reads them. With
+    /// `--network host` the host's name is used.
+    func resolveNetwork(_ request: ContainerCreateRequest,
+                        config: inout ContainerConfig) async throws -> (NetworkMode, NetworkingConfig?) {
+        var mode = request.hostConfig.NetworkMode ?? .bridge
+        var networking = request.networkingConfig
+        if let endpoints = networking?.EndpointsConfig {
+            networking?.EndpointsConfig = Dictionary(endpoints.map { (NetworkMode.endpointKey($0.key), $0.value) },
+                                                     uniquingKeysWith: { a, _ in a })
         }
-        try await networks.validate(mode: mode, endpointsConfig: request.networkingConfig?.EndpointsConfig ?? [:])
-        if mode == "host", request.config.Hostname?.isEmpty ?? true {
+        if case .container(let reference) = mode {
+            mode = .container(try find(reference).id)
+            return (mode, networking)
+        }
+        guard let networks else { return (mode, networking) }
+        try await networks.validate(mode: mode, endpointsConfig: networking?.EndpointsConfig ?? [:])
+        if mode == .host, request.config.Hostname?.isEmpty ?? true {
             var buffer = [CChar](repeating: 0, count: 256)
             if gethostname(&buffer, buffer.count) == 0 { config.Hostname = String(cString: buffer) }
         }
+        return (mode, networking)
     }
 
-    func networkRequest(_ record: ContainerRecord) throws -> NetworkStore.ContainerNetworkRequest {
-        var mode = NetworkStore.normalizedMode(record.hostConfig.NetworkMode)
+    func networkRequest(_ record: ContainerRecord) throws -> ContainerNetworkRequest {
+        var mode = record.networkMode
         var joined: String?
-        if mode.hasPrefix("container:") {
-            let other = try find(String(mode.dropFirst("container:".count)))
+        if case .container(let reference) = mode {
+            let other = try find(reference)
             guard other.state.Running else { throw NetworkError.joinNotRunning(other.id) }
-            mode = "container:" + other.id
+            mode = .container(other.id)
             joined = paths(other.id).directory
         }
         var exposed = Array((record.config.ExposedPorts ?? [:]).keys)
         exposed += (record.hostConfig.PortBindings ?? [:]).keys.filter { !exposed.contains($0) }
         return .init(id: record.id, name: record.name, hostname: record.config.Hostname ?? String(record.id.prefix(12)),
                      directory: paths(record.id).directory, mode: mode,
-                     endpointsConfig: NetworkStore.normalizedEndpoints(record.networkingConfig?.EndpointsConfig ?? [:]),
+                     endpointsConfig: record.networkingConfig?.EndpointsConfig ?? [:],
                      ports: record.hostConfig.PortBindings ?? [:], exposed: exposed,
                      publishAll: record.hostConfig.PublishAllPorts ?? false, joinedDirectory: joined)
     }
@@ -54,18 +63,19 @@ extension ContainerStore {
         guard let networks else { throw APIError.notImplemented("networks are not available") }
         var record = try find(reference)
         let target = try await networks.find(network)
-        let mode = NetworkStore.normalizedMode(record.hostConfig.NetworkMode)
-        if mode == "host" || mode == "none" || mode.hasPrefix("container:") {
-            throw APIError(.forbidden, "container sharing network namespace with another container or host cannot be connected to any other network")
+        let mode = record.networkMode
+        switch mode {
+        case .host, .none, .container: throw Self.sharesNamespace
+        case .bridge, .network: break
         }
         var config = record.networkingConfig ?? NetworkingConfig()
         var endpoints = config.EndpointsConfig ?? [:]
-        if endpoints[target.name] != nil || target.name == mode || target.id == mode {
+        if endpoints[target.name] != nil || mode.names(networkName: target.name, id: target.id) {
             if record.state.Running || endpoints[target.name] != nil {
                 throw NetworkError.alreadyConnected(container: record.name, network: target.name)
             }
         }
-        try await networks.validate(mode: target.name, endpointsConfig: [target.name: settings])
+        try await networks.validate(mode: .network(target.name), endpointsConfig: [target.name: settings])
         if record.state.Running {
             try await networks.connectRunning(try networkRequest(record), network: target.id, settings: settings)
         }
@@ -75,15 +85,19 @@ extension ContainerStore {
         save(record)
     }
 
+    static var sharesNamespace: APIError {
+        APIError(.forbidden, "container sharing network namespace with another container or host cannot be connected to any other network")
+    }
+
     /// `docker network disconnect`.
     func disconnect(_ reference: String, network: String) async throws {
         guard let networks else { throw APIError.notImplemented("networks are not available") }
         var record = try find(reference)
         let target = try await networks.find(network)
-        let mode = NetworkStore.normalizedMode(record.hostConfig.NetworkMode)
+        let namedByMode = record.networkMode.names(networkName: target.name, id: target.id)
         var config = record.networkingConfig ?? NetworkingConfig()
         var endpoints = config.EndpointsConfig ?? [:]
-        let configured = endpoints[target.name] != nil || target.name == mode || target.id == mode
+        let configured = endpoints[target.name] != nil || namedByMode
         if record.state.Running {
             try await networks.disconnectRunning(containerID: record.id, name: record.name, network: target.id)
         } else if !configured {
@@ -92,27 +106,31 @@ extension ContainerStore {
         endpoints.removeValue(forKey: target.name)
         config.EndpointsConfig = endpoints
         record.networkingConfig = config
-        if target.name == mode || target.id == mode { record.hostConfig.NetworkMode = "none" }
+        if namedByMode { record.hostConfig.NetworkMode = NetworkMode.none }
         save(record)
     }
 
     /// `NetworkSettings` of `docker inspect`.
     func networkSettings(_ record: ContainerRecord) async -> ContainerNetworkSettings {
-        let mode = NetworkStore.normalizedMode(record.hostConfig.NetworkMode)
+        let mode = record.networkMode
         var settings = ContainerNetworkSettings(
             Bridge: "", SandboxID: "", SandboxKey: "", HairpinMode: false, LinkLocalIPv6Address: "",
             LinkLocalIPv6PrefixLen: 0, Ports: [:], EndpointID: "", Gateway: "", GlobalIPv6Address: "",
             GlobalIPv6PrefixLen: 0, IPAddress: "", IPPrefixLen: 0, IPv6Gateway: "", MacAddress: "", Networks: [:])
         guard let networks else { return settings }
         let live = record.state.Running ? await networks.endpoints(of: record.id) : []
-        if record.state.Running, !mode.hasPrefix("container:"), mode != "host" {
+        if record.state.Running, mode.ownsSandbox {
             let box = await networks.sandbox(record.id)
             settings.SandboxID = box.key
             settings.SandboxKey = box.path
         }
-        var names = mode.hasPrefix("container:") ? [] : [mode]
-        let configured = NetworkStore.normalizedEndpoints(record.networkingConfig?.EndpointsConfig ?? [:])
-        names += configured.keys.filter { $0 != mode }.sorted()
+        var names: [String] = []
+        switch mode {
+        case .container: break
+        case .none, .host, .bridge, .network: names = [mode.primaryNetwork ?? mode.text]
+        }
+        let configured = record.networkingConfig?.EndpointsConfig ?? [:]
+        names += configured.keys.filter { !names.contains($0) }.sorted()
         for name in names {
             guard let network = try? await networks.find(name) else { continue }
             var entry = configured[name] ?? EndpointSettings()

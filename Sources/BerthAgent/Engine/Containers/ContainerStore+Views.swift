@@ -18,7 +18,7 @@ extension ContainerStore {
                 Command: ([record.path] + record.args).joined(separator: " "),
                 Created: RFC3339Seconds.parse(record.created), State: record.state.Status,
                 Status: Self.statusText(record.state), Ports: ports, Labels: record.config.Labels ?? [:],
-                HostConfig: ["NetworkMode": NetworkStore.normalizedMode(record.hostConfig.NetworkMode)],
+                HostConfig: ["NetworkMode": record.networkMode.text],
                 Mounts: record.mounts ?? []))
         }
         return result

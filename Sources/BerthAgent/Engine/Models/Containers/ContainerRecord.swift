@@ -1,3 +1,5 @@
+import BerthCore
+
 /// A container as berthd stores it in `<dataRoot>/containers/<id>/container.json`.
 public struct ContainerRecord: Codable, Sendable, Equatable {
     public var version: Int = 1
@@ -38,4 +40,9 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
         self.args = args
         self.state = ContainerState()
     }
+}
+
+extension ContainerRecord {
+    /// The container's network mode (`bridge` when the request named none).
+    public var networkMode: NetworkMode { hostConfig.NetworkMode ?? .bridge }
 }

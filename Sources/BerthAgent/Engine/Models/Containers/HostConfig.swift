@@ -1,3 +1,5 @@
+import BerthCore
+
 /// The part of docker's `HostConfig` berthd honours; other keys are ignored.
 public struct HostConfig: Codable, Sendable, Equatable {
     public struct RestartPolicy: Codable, Sendable, Equatable {
@@ -8,7 +10,8 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var AutoRemove: Bool?
     public var Memory: Int64?
     public var PidsLimit: Int64?
-    public var NetworkMode: String?
+    /// `--network`, parsed when the request is decoded; records written as docker's string decode too.
+    public var NetworkMode: BerthCore.NetworkMode?
     public var RestartPolicy: RestartPolicy?
     /// `-v SRC:DST[:OPTS]`: a volume name or an absolute host path.
     public var Binds: [String]?
