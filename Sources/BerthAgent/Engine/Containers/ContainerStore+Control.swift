@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import BerthCore
 import BerthRuntime
 import Glibc
 
@@ -29,7 +30,7 @@ extension ContainerStore {
         var record = try find(reference)
         let name = requested.hasPrefix("/") ? String(requested.dropFirst()) : requested
         guard !name.isEmpty else { throw APIError.invalidArgument("Neither old nor new names may be empty") }
-        guard Self.validName(name) else { throw ContainerError.invalidName(name) }
+        guard EngineNaming.isValidName(name) else { throw ContainerError.invalidName(name) }
         if let other = records.values.first(where: { $0.name == name && $0.id != record.id }) {
             throw ContainerError.nameInUse(name: name, id: other.id)
         }

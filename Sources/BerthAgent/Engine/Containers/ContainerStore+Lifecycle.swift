@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import BerthCore
 import BerthRuntime
 import Glibc
 
@@ -305,7 +306,7 @@ extension ContainerStore {
         let record = try find(reference)
         guard record.state.Running else { throw ContainerError.notRunning(id: record.id) }
         guard !(request.Cmd ?? []).isEmpty else { throw APIError.invalidArgument("No exec command specified") }
-        let id = Self.randomID()
+        let id = EngineNaming.randomID()
         execs[id] = ExecRecord(id: id, containerID: record.id, request: request)
         return id
     }

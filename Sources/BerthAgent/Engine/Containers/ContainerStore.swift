@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import BerthCore
 import BerthRuntime
 import Logging
 
@@ -136,11 +137,11 @@ public actor ContainerStore {
         }
         try RestartPolicy.validate(request.hostConfig.RestartPolicy)
         let image = try await images.config(of: imageID)
-        let id = Self.randomID()
+        let id = EngineNaming.randomID()
         let name: String
         if let requested, !requested.isEmpty {
             name = requested.hasPrefix("/") ? String(requested.dropFirst()) : requested
-            guard Self.validName(name) else { throw ContainerError.invalidName(name) }
+            guard EngineNaming.isValidName(name) else { throw ContainerError.invalidName(name) }
             if let other = records.values.first(where: { $0.name == name }) {
                 throw ContainerError.nameInUse(name: name, id: other.id)
             }
@@ -170,15 +171,17 @@ public actor ContainerStore {
         if config.User?.isEmpty ?? true { config.User = imageConfig.User }
         config.Cmd = cmd
         config.Entrypoint = config.Entrypoint ?? imageConfig.Entrypoint
-        try await validateNetwork(request, config: &config)
+        var hostConfig = request.hostConfig
+        let (mode, networking) = try await resolveNetwork(request, config: &config)
+        hostConfig.NetworkMode = mode
         let (mounts, copyUp) = try await resolveMounts(config: config, hostConfig: request.hostConfig,
                                                        imageConfig: imageConfig)
         if let volumes = imageConfig.Volumes { config.Volumes = (config.Volumes ?? [:]).merging(volumes) { a, _ in a } }
         var record = ContainerRecord(id: id, name: name, created: Timestamp.now(), imageID: imageID,
-                                     imageName: imageName, config: config, hostConfig: request.hostConfig, path: path,
+                                     imageName: imageName, config: config, hostConfig: hostConfig, path: path,
                                      args: Array(command.dropFirst()))
         record.mounts = mounts.isEmpty ? nil : mounts
-        record.networkingConfig = request.networkingConfig
+        record.networkingConfig = networking
         save(record)
         do {
             try await copyRootfsIfNeeded(record)
@@ -188,18 +191,6 @@ public actor ContainerStore {
             throw error
         }
         return id
-    }
-
-    static func validName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first.properties.isAlphabetic || ("0"..."9").contains(first)
-        else { return false }
-        return name.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)
-        }
-    }
-
-    static func randomID() -> String {
-        Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255) })
     }
 
     static func generatedName(existing: Set<String>) -> String {
