@@ -15,6 +15,9 @@ public struct Sandbox: Sendable, Equatable {
 public protocol NetworkDriver: Sendable {
     /// The driver's name as `docker network create -d` spells it.
     var name: String { get }
+    /// `local` for a driver whose networks live on this host; `global` for one whose networks come from a cluster
+    /// store (overlay). Defaults to `local`.
+    var scope: NetworkScope { get }
     /// Creates (or, after an agent restart, re-creates idempotently) what the network needs on the host.
     func createNetwork(_ network: NetworkRecord, allBridges: [String]) throws
     /// Removes everything `createNetwork` made.

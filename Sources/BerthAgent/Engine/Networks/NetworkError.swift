@@ -15,6 +15,14 @@ enum NetworkError: Error, APIErrorConvertible, CustomStringConvertible {
     case joinNotRunning(String)
     case kernel(String)
 
+    /// A port the allocator refused: a port already taken fails like the kernel's bind does in dockerd.
+    init(_ failure: EndpointAllocator.Failure) {
+        switch failure {
+        case .portAllocated: self = .kernel(failure.description)
+        case .invalidPort, .noFreePort: self = .invalid(failure.description)
+        }
+    }
+
     var description: String {
         switch self {
         case .noSuchNetwork(let name): return "network \(name) not found"

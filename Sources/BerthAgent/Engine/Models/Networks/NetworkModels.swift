@@ -18,6 +18,8 @@ public struct NetworkRecord: Codable, Sendable, Equatable {
     public var predefined: Bool
     public var labels: [String: String]
     public var options: [String: String]
+    /// The driver's scope when the network was made; nil in records written before scopes existed (`local`).
+    public var scope: NetworkScope? = nil
 
     /// Names on the default bridge are not resolved (docker's legacy links aside).
     public var resolvesNames: Bool { driver == "bridge" && !predefined }

@@ -1,0 +1,23 @@
+import BerthCore
+
+/// What `docker network ls/inspect` show of a network.
+extension NetworkResource {
+    init(_ record: NetworkRecord, endpoints: [EndpointRecord]) {
+        var containers: [String: Endpoint] = [:]
+        for e in endpoints where e.networkID == record.id {
+            containers[e.containerID] = .init(Name: e.containerName, EndpointID: e.id, MacAddress: e.mac,
+                                              IPv4Address: "\(e.address)/\(record.pool?.subnet.prefix ?? 32)",
+                                              IPv6Address: "")
+        }
+        let config = record.pool.map { pool -> [IPAMPoolConfig] in
+            [IPAMPoolConfig(Subnet: pool.subnet.description, IPRange: pool.range?.description,
+                            Gateway: pool.gateway.description, AuxiliaryAddresses: nil)]
+        } ?? []
+        self.init(
+            Name: record.name, Id: record.id, Created: record.created, Scope: (record.scope ?? .local).rawValue,
+            Driver: record.driver, EnableIPv4: true, EnableIPv6: false,
+            IPAM: IPAMSettings(Driver: "default", Options: nil, Config: config),
+            Internal: record.internal, Attachable: false, Ingress: false, ConfigFrom: .init(Network: ""),
+            ConfigOnly: false, Containers: containers, Options: record.options, Labels: record.labels)
+    }
+}
