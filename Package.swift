@@ -49,31 +49,27 @@ let package = Package(
                 cSettings: [.unsafeFlags(["-DBERTH_VERSION=\"\(buildVersion)\""])]),
 
         // Pure modules
-        .target(name: "BerthCore", dependencies: ["CBuildInfo"], swiftSettings: swift5),
+        .target(name: "BerthCore", dependencies: ["CBuildInfo", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swift5),
         .target(name: "BerthImageFormat", swiftSettings: swift5),
         .target(name: "BerthCerts", dependencies: [
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: swift5),
 
         // I/O modules
-        .target(name: "BerthSSH", dependencies: ["CSSH2", "BerthCore", .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "BerthSSH", dependencies: ["CSSH2", "BerthCore"],
                 swiftSettings: swift5),
         .target(name: "BerthHTTP", dependencies: ["CCurl", "BerthCore"], swiftSettings: swift5),
-        .target(name: "BerthTransfer", dependencies: ["BerthSSH", "BerthCore",
-                                                     .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "BerthTransfer", dependencies: ["BerthSSH", "BerthCore"],
                 swiftSettings: swift5),
         .target(name: "BerthLinux", dependencies: ["CShim", "BerthCore"], swiftSettings: swift5),
-        .target(name: "BerthRuntime", dependencies: ["CRuntimeShim", .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "BerthRuntime", dependencies: ["CRuntimeShim", "BerthCore"],
                 swiftSettings: swift5),
         .target(name: "BerthVolume", dependencies: ["BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthTransfer"],
                 swiftSettings: swift5),
-        .target(name: "BerthMachine", dependencies: [
-            "BerthCore", "BerthCerts", "BerthLinux",
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: swift5),
+        .target(name: "BerthMachine", dependencies: ["BerthCore", "BerthCerts", "BerthLinux"], swiftSettings: swift5),
 
         // Machine drivers, one target each
         .target(name: "GenericDriver", dependencies: ["BerthMachine", "BerthCore", "BerthLinux"], path: "drivers/generic",
@@ -83,10 +79,9 @@ let package = Package(
 
         // Controller
         .target(name: "BerthCLI", dependencies: [
-            "BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthCerts", "BerthTransfer", "GenericDriver", "LabDriver",
+            "BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthTransfer", "GenericDriver", "LabDriver",
             "BerthVolume",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swift5),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"], swiftSettings: swift5),
 
@@ -113,12 +108,12 @@ let package = Package(
         .testTarget(name: "BerthCertsTests", dependencies: ["BerthCerts"], swiftSettings: swift5),
         .testTarget(name: "BerthMachineTests", dependencies: ["BerthMachine", "BerthCore", "GenericDriver"], exclude: ["Golden"],
                     swiftSettings: swift5),
-        .testTarget(name: "BerthHTTPTests", dependencies: ["BerthHTTP"], swiftSettings: swift5),
+        .testTarget(name: "BerthHTTPTests", dependencies: ["BerthHTTP", "BerthCore"], swiftSettings: swift5),
         .testTarget(name: "BerthTransferTests", dependencies: ["BerthTransfer", "BerthSSH", "BerthCore"],
                     swiftSettings: swift5),
-        .testTarget(name: "BerthSSHTests", dependencies: ["BerthSSH"], swiftSettings: swift5),
+        .testTarget(name: "BerthSSHTests", dependencies: ["BerthSSH", "BerthCore"], swiftSettings: swift5),
         .testTarget(name: "BerthAgentTests", dependencies: [
-            "BerthAgent", "BerthCerts", "BerthImageFormat",
+            "BerthAgent", "BerthCerts", "BerthCore", "BerthImageFormat", "BerthRuntime",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -127,6 +122,6 @@ let package = Package(
         .testTarget(name: "BerthVolumeTests", dependencies: ["BerthVolume", "BerthCore"], swiftSettings: swift5),
         .testTarget(name: "BerthImageFormatTests", dependencies: ["BerthImageFormat"], swiftSettings: swift5),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"], swiftSettings: swift5),
-        .testTarget(name: "BerthIntegrationTests", dependencies: ["BerthCore"], swiftSettings: swift5),
+        .testTarget(name: "BerthIntegrationTests", swiftSettings: swift5),
     ]
 )

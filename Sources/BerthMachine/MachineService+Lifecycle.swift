@@ -117,7 +117,7 @@ extension MachineService {
         let shell = try connect(record)
         defer { shell.close() }
         let prov = provisioner(record, shell: shell)
-        let localDigest = try Exec.sha256(agentBinary)
+        let localDigest = try SHA256Digest.hex(file: agentBinary)
         if prov.installedDigest() == localDigest {
             say("\(name): agent is already up to date (\(prov.installedVersion() ?? "unknown"))")
             return

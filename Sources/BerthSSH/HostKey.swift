@@ -1,4 +1,4 @@
-import Crypto
+import BerthCore
 import Foundation
 
 /// A server's public host key: the algorithm name and the SSH wire-format key blob.
@@ -30,7 +30,7 @@ public struct HostKey: Equatable, Hashable, Sendable {
     public var base64: String { blob.base64EncodedString() }
 
     /// OpenSSH's fingerprint: `SHA256:` and the unpadded base64 of the blob's SHA-256.
-    public var fingerprint: String { Self.fingerprint(sha256: Data(SHA256.hash(data: blob))) }
+    public var fingerprint: String { Self.fingerprint(sha256: Data(SHA256Digest.bytes(of: blob))) }
 
     /// `<type> SHA256:<...>`, for messages.
     public var summary: String { "\(type) \(fingerprint)" }
