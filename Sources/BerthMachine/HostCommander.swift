@@ -13,14 +13,10 @@ public final class HostCommander {
         self.label = label
     }
 
-    /// POSIX single-quote quoting.
-    public static func quote(_ s: String) -> String {
-        "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    /// POSIX single-quote quoting, always quoted.
+    public static func quote(_ s: String) -> String { ShellQuote.word(s, bareWhenSafe: false) }
 
-    private func wrap(_ command: String) -> String {
-        user == "root" ? command : "sudo -n sh -c \(HostCommander.quote(command))"
-    }
+    private func wrap(_ command: String) -> String { ShellQuote.asRoot(command, user: user) }
 
     /// Runs `command` as root; throws one clear line on failure.
     @discardableResult

@@ -20,9 +20,9 @@ final class VolumeHost {
 
     func close() { session.close() }
 
-    /// `script` as root: directly for root, through `sudo -n` otherwise.
+    /// `script` as root: run by `sh` directly for root, through `sudo -n` otherwise.
     func asRoot(_ script: String) -> String {
-        record.ssh.user == "root" ? "sh -c \(shellQuote(script))" : "sudo -n sh -c \(shellQuote(script))"
+        ShellQuote.asRoot("sh -c " + ShellQuote.word(script), user: record.ssh.user)
     }
 
     /// Runs a short script as root; its stdout, or an error naming the machine.
