@@ -2,12 +2,6 @@
 #define CSHIM_H
 /* Kept free of system includes so its module does not clash with Glibc's. */
 
-/// setns(2).
-int cshim_setns(int fd, int nstype);
-/// unshare(2).
-int cshim_unshare(int flags);
-/// POSIX_SPAWN_SETSID (a glibc extension Swift does not import).
-short cshim_posix_spawn_setsid_flag(void);
 /// Sets a posix_spawnattr_t (passed as void *) to start the child in a new session with an empty signal mask and
 /// default dispositions, whatever thread spawns it. Returns 0 or an errno value.
 int cshim_spawnattr_detach(void *attr);
