@@ -6,7 +6,8 @@ import PackageDescription
 //   BerthCerts    CA / client / server certificates (swift-certificates), returns PEM; no I/O.
 //   CSSH2+BerthSSH  libssh2 transport implementing BerthCore.RemoteShell.
 //   CCurl+BerthHTTP libcurl HTTPS client with client certificates (controller -> agent).
-//   CShim+BerthLinux kernel work: namespaces, mounts, links (lab hosts now, containers later).
+//   CKernelShim+BerthKernel the kernel layer: rtnetlink client, network namespaces, sysctl, firewall (iptables).
+//   CShim+BerthLinux controller-side host work: processes, files, lab namespaces and links (over BerthKernel).
 //   BerthMachine  store, drivers seam, provisioner, create pipeline.
 //   drivers/*     one target per machine driver.
 //   BerthCLI      one file per verb; `berth` is a thin main.
@@ -45,6 +46,7 @@ let package = Package(
         .target(name: "CShim", path: "Sources/CShim"),
         .target(name: "CRuntimeShim", path: "Sources/CRuntimeShim"),
         .target(name: "CImageShim", path: "Sources/CImageShim"),
+        .target(name: "CKernelShim", path: "Sources/CKernelShim"),
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo",
                 cSettings: [.unsafeFlags(["-DBERTH_VERSION=\"\(buildVersion)\""])]),
 
@@ -64,8 +66,10 @@ let package = Package(
         .target(name: "BerthHTTP", dependencies: ["CCurl", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthTransfer", dependencies: ["BerthSSH", "BerthCore"],
                 swiftSettings: swift5),
-        .target(name: "BerthLinux", dependencies: ["CShim", "BerthCore"], swiftSettings: swift5),
-        .target(name: "BerthRuntime", dependencies: ["CRuntimeShim", "BerthCore"],
+        .target(name: "BerthKernel", dependencies: ["CKernelShim", "BerthCore"], swiftSettings: swift5),
+        .target(name: "BerthKernelTesting", dependencies: ["BerthKernel"], swiftSettings: swift5),
+        .target(name: "BerthLinux", dependencies: ["CShim", "BerthCore", "BerthKernel"], swiftSettings: swift5),
+        .target(name: "BerthRuntime", dependencies: ["CRuntimeShim", "BerthCore", "BerthKernel"],
                 swiftSettings: swift5),
         .target(name: "BerthVolume", dependencies: ["BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthTransfer"],
                 swiftSettings: swift5),
@@ -74,7 +78,8 @@ let package = Package(
         // Machine drivers, one target each
         .target(name: "GenericDriver", dependencies: ["BerthMachine", "BerthCore", "BerthLinux"], path: "drivers/generic",
                 swiftSettings: swift5),
-        .target(name: "LabDriver", dependencies: ["BerthMachine", "BerthCore", "BerthLinux"], path: "drivers/lab",
+        .target(name: "LabDriver", dependencies: ["BerthMachine", "BerthCore", "BerthLinux", "BerthKernel"],
+                path: "drivers/lab",
                 swiftSettings: swift5),
 
         // Controller
@@ -89,6 +94,7 @@ let package = Package(
         .target(name: "BerthAgent", dependencies: [
             "BerthCore",
             "BerthRuntime",
+            "BerthKernel",
             "BerthImageFormat",
             "CImageShim",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -113,7 +119,7 @@ let package = Package(
                     swiftSettings: swift5),
         .testTarget(name: "BerthSSHTests", dependencies: ["BerthSSH", "BerthCore"], swiftSettings: swift5),
         .testTarget(name: "BerthAgentTests", dependencies: [
-            "BerthAgent", "BerthCerts", "BerthCore", "BerthImageFormat", "BerthRuntime",
+            "BerthAgent", "BerthCerts", "BerthCore", "BerthImageFormat", "BerthRuntime", "BerthKernel", "BerthKernelTesting",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -122,6 +128,8 @@ let package = Package(
         .testTarget(name: "BerthVolumeTests", dependencies: ["BerthVolume", "BerthCore"], swiftSettings: swift5),
         .testTarget(name: "BerthImageFormatTests", dependencies: ["BerthImageFormat"], swiftSettings: swift5),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"], swiftSettings: swift5),
+        .testTarget(name: "BerthKernelTests", dependencies: ["BerthKernel", "BerthKernelTesting", "BerthCore"],
+                    swiftSettings: swift5),
         .testTarget(name: "BerthIntegrationTests", swiftSettings: swift5),
     ]
 )

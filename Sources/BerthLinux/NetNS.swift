@@ -1,75 +1,71 @@
+import BerthCore
+import BerthKernel
 import Foundation
 
-/// Network namespaces and links, programmed through iproute2 (a well-contained wrapper; netlink comes later).
+/// Named network namespaces under /run/netns, kept as iproute2 keeps them (so `ip netns` lists them), made with
+/// BerthKernel's namespace calls instead of spawning `ip netns`.
 public enum NetNS {
-    public static func exists(_ name: String) -> Bool {
-        FileManager.default.fileExists(atPath: "/run/netns/\(name)")
-    }
+    static let named = NamedNamespaces()
 
-    public static func add(_ name: String) throws { try Exec.check(["ip", "netns", "add", name]) }
+    public static func exists(_ name: String) -> Bool { named.exists(name) }
 
-    public static func delete(_ name: String) throws {
-        guard exists(name) else { return }
-        try Exec.check(["ip", "netns", "del", name])
-    }
+    public static func add(_ name: String) throws { try named.add(name) }
 
-    /// Runs `argv` inside namespace `name`.
-    @discardableResult
-    public static func exec(_ name: String, _ argv: [String]) throws -> String {
-        try Exec.check(["ip", "netns", "exec", name] + argv)
-    }
+    public static func delete(_ name: String) throws { named.delete(name) }
 
     /// The pids of processes whose network namespace is `name`.
-    public static func pids(_ name: String) -> [Int32] {
-        guard let out = try? Exec.run(["ip", "netns", "pids", name]), out.status == 0 else { return [] }
-        return out.stdout.split(whereSeparator: \.isNewline).compactMap { Int32($0) }
-    }
+    public static func pids(_ name: String) -> [Int32] { named.pids(name) }
+
+    /// The namespace's path, for netlink sessions inside it.
+    public static func namespace(_ name: String) -> NetworkNamespace { .path(named.path(name)) }
 }
 
-/// Links in the root namespace.
+/// Links in the root namespace and lab namespaces, over netlink.
 public enum Link {
+    static let netlink = SystemNetlink()
+
     public static func exists(_ name: String) -> Bool {
         FileManager.default.fileExists(atPath: "/sys/class/net/\(name)")
     }
 
+    /// A bridge `name` holding `address` (`A/P`), up. Safe against a parallel create doing the same.
     public static func ensureBridge(_ name: String, address: String) throws {
-        if !exists(name) {
-            let o = try Exec.run(["ip", "link", "add", name, "type", "bridge"])
-            if o.status != 0 && !exists(name) {
-                throw Exec.Failure(argv: ["ip", "link", "add", name, "type", "bridge"], status: o.status, stderr: o.stderr)
-            }
+        let parts = address.split(separator: "/")
+        guard parts.count == 2, let a = IPv4Address(String(parts[0])), let prefix = Int(parts[1]) else {
+            throw BerthError.failed("bad bridge address \(address)")
         }
-        let addrs = try Exec.check(["ip", "-o", "-4", "addr", "show", "dev", name])
-        if !addrs.contains(" \(address) ") && !addrs.contains(" \(address)\n") && !addrs.contains("inet \(address)") {
-            let o = try Exec.run(["ip", "addr", "add", address, "dev", name])
-            // A parallel create may have added it between our check and our add.
-            if o.status != 0 && !o.stderr.contains("File exists") && !o.stderr.contains("already assigned") {
-                throw Exec.Failure(argv: ["ip", "addr", "add", address, "dev", name], status: o.status, stderr: o.stderr)
+        try netlink.withSession(in: .current) { host in
+            if try host.link(.name(name)) == nil {
+                do { try host.addLink(LinkSpec(name: name, kind: .bridge)) } catch let e as NetlinkError where e.isExists {}
             }
+            do {
+                try host.addAddress(InterfaceAddress(address: a, prefix: prefix, device: .name(name)))
+            } catch let e as NetlinkError where e.isExists {}
+            try host.setLink(.name(name), LinkChange(up: true))
         }
-        try Exec.check(["ip", "link", "set", name, "up"])
     }
 
-    /// Makes a veth pair `host` <-> `peer`, moves `peer` into `netns` named `inside`, and plugs `host` into `bridge`.
+    /// Makes a veth pair `host` <-> `inside` with `inside` straight in namespace `netns`, plugs `host` into
+    /// `bridge`, and gives `inside` `address` (`A/P`); loopback comes up too.
     public static func plugVeth(host: String, bridge: String, netns: String, inside: String, address: String) throws {
-        if exists(host) { try Exec.check(["ip", "link", "del", host]) }
-        let tmp = "\(host)p"
-        try Exec.check(["ip", "link", "add", host, "type", "veth", "peer", "name", tmp])
-        try Exec.check(["ip", "link", "set", tmp, "netns", netns])
-        try Exec.check(["ip", "link", "set", host, "master", bridge])
-        try Exec.check(["ip", "link", "set", host, "up"])
-        try NetNS.exec(netns, ["ip", "link", "set", tmp, "name", inside])
-        try NetNS.exec(netns, ["ip", "addr", "add", address, "dev", inside])
-        try NetNS.exec(netns, ["ip", "link", "set", inside, "up"])
-        try NetNS.exec(netns, ["ip", "link", "set", "lo", "up"])
+        let parts = address.split(separator: "/")
+        guard parts.count == 2, let a = IPv4Address(String(parts[0])), let prefix = Int(parts[1]) else {
+            throw BerthError.failed("bad address \(address)")
+        }
+        let ns = NetNS.namespace(netns)
+        try netlink.withSession(in: .current) { root in
+            try root.deleteLinkIfPresent(.name(host))
+            try root.addLink(LinkSpec(name: host, kind: .veth(peer: VethPeer(name: inside, namespace: ns, up: true)),
+                                      master: .name(bridge), up: true))
+        }
+        try netlink.withSession(in: ns) { box in
+            try box.addAddress(InterfaceAddress(address: a, prefix: prefix, device: .name(inside)))
+            try box.setLink(.name("lo"), LinkChange(up: true))
+        }
     }
 
     public static func delete(_ name: String) throws {
-        guard exists(name) else { return }
-        let o = try Exec.run(["ip", "link", "del", name])
-        if o.status != 0 && exists(name) {
-            throw Exec.Failure(argv: ["ip", "link", "del", name], status: o.status, stderr: o.stderr)
-        }
+        try netlink.withSession(in: .current) { try $0.deleteLinkIfPresent(.name(name)) }
     }
 
     /// Waits until `name` is gone (root-side veths linger 1-3 s after their namespace is deleted).
@@ -78,14 +74,21 @@ public enum Link {
         while exists(name) && Date() < deadline { usleep(50_000) }
     }
 
-    /// IPv4 networks routed in the root namespace (to refuse a lab subnet that overlaps a real one).
+    /// IPv4 networks routed in the root namespace's main table (to refuse a lab subnet that overlaps a real one),
+    /// as (destination, device): `default` or `a.b.c.d/n`.
     public static func routedNetworks(excludingDevice dev: String? = nil) -> [(String, String)] {
-        guard let out = try? Exec.check(["ip", "-4", "-o", "route", "show"]) else { return [] }
-        return out.split(whereSeparator: \.isNewline).compactMap { line in
-            let f = line.split(separator: " ").map(String.init)
-            guard let first = f.first, let di = f.firstIndex(of: "dev"), di + 1 < f.count else { return nil }
-            if let dev, f[di + 1] == dev { return nil }
-            return (first, f[di + 1])
+        guard let (routes, links) = try? netlink.withSession(in: .current, { s in (try s.routes(), try s.links()) })
+        else { return [] }
+        let names = Dictionary(links.map { ($0.index, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return routes.compactMap { r in
+            guard r.table == RTNL.RT_TABLE_MAIN, case .index(let i)? = r.device, let name = names[i] else { return nil }
+            if let dev, name == dev { return nil }
+            return (r.destination.map { "\($0)" } ?? "default", name)
         }
+    }
+
+    /// The IPv4 addresses in namespace `netns` (lab address claims check them).
+    public static func addresses(inNamespace netns: String) -> [IPv4Address] {
+        (try? netlink.withSession(in: NetNS.namespace(netns)) { try $0.addresses() })?.map(\.address) ?? []
     }
 }

@@ -680,66 +680,6 @@ int berth_copy_up(const char *rootfs, const char *overlay_options, const char *p
     return -1;
 }
 
-/* A new network namespace with loopback up, bind-mounted at `arg` (a path). */
-static void netns_create_child(void *arg, char *msg, int msglen) {
-    const char *path = arg;
-    if (unshare(CLONE_NEWNET) == 0) {
-        lo_up();
-        if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) == 0) return;
-    }
-    snprintf(msg, (size_t)msglen, "create network namespace %s: %s", path, strerror(errno));
-}
-
-int berth_netns_create(const char *path, char *err, int errlen) {
-    int status = run_in_child(netns_create_child, (void *)path, err, errlen);
-    if (status == 0) return 0;
-    if (!err[0]) snprintf(err, (size_t)errlen, "create network namespace %s: %s", path, strerror(EIO));
-    return -1;
-}
-
-int berth_run_in_netns(const char *netns_path, const char *const *argv, int input_fd, int output_fd) {
-    int nsfd = -1;
-    if (netns_path) {
-        nsfd = open(netns_path, O_RDONLY | O_CLOEXEC);
-        if (nsfd < 0) return -1;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        if (nsfd >= 0) close(nsfd);
-        return -1;
-    }
-    if (pid == 0) {
-        if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) != 0) _exit(125);
-        int in = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY);
-        if (in < 0 || dup2(in, 0) < 0) _exit(125);
-        if (output_fd >= 0 && (dup2(output_fd, 1) < 0 || dup2(output_fd, 2) < 0)) _exit(125);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
-        static char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
-        execve(argv[0], (char *const *)argv, env);
-        _exit(127);
-    }
-    if (nsfd >= 0) close(nsfd);
-    int status;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return -1;
-    }
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    return 128 + WTERMSIG(status);
-}
-
-int berth_memfd(const char *name) {
-    return memfd_create(name, MFD_CLOEXEC);
-}
-
-int berth_is_nsfs(const char *path) {
-    struct statfs fs;
-    if (statfs(path, &fs) != 0) return 0;
-    return fs.f_type == 0x6e736673 /* NSFS_MAGIC */;
-}
-
 int berth_daemonize(void) {
     pid_t pid = fork();
     if (pid < 0) return -1;

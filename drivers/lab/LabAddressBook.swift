@@ -20,12 +20,7 @@ struct LabAddressBook {
         // Also skip addresses live in this lab's namespaces (hosts of another store, or left over by hand).
         let live = (try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []
         for ns in live where ns.hasPrefix(network + "-") {
-            guard let out = try? Exec.run(["ip", "-n", ns, "-4", "-o", "addr", "show"]), out.status == 0 else { continue }
-            for line in out.stdout.split(whereSeparator: \.isNewline) {
-                let f = line.split(separator: " ")
-                if let i = f.firstIndex(of: "inet"), i + 1 < f.count,
-                   let a = IPv4Address(String(f[i + 1].split(separator: "/")[0])) { taken.insert(a) }
-            }
+            taken.formUnion(Link.addresses(inNamespace: ns))
         }
         guard let a = subnet.firstFree(excluding: taken) else {
             throw BerthError.failed("lab subnet \(subnet) is full")

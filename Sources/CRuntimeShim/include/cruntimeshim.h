@@ -64,20 +64,6 @@ int berth_exec_in(int target_pid, const struct berth_process_spec *spec, char *e
 int berth_copy_up(const char *rootfs, const char *overlay_options, const char *path, const char *dest, char *err,
                   int errlen);
 
-/// Creates a network namespace with loopback up and bind-mounts it on `path` (an existing empty file), so that it
-/// lives without a process. Returns 0, or -1 with a message in `err`.
-int berth_netns_create(const char *path, char *err, int errlen);
-
-/// Runs `argv` (an absolute path) inside the network namespace at `netns_path` (NULL: the caller's) with stdin
-/// from `input_fd` (-1: /dev/null) and stdout/stderr to `output_fd`; returns the exit status (-1: could not start).
-int berth_run_in_netns(const char *netns_path, const char *const *argv, int input_fd, int output_fd);
-
-/// memfd_create(name, MFD_CLOEXEC).
-int berth_memfd(const char *name);
-
-/// 1 when `path` is a network namespace file (an nsfs mount), else 0.
-int berth_is_nsfs(const char *path);
-
 /// fork; the parent _exit(0)s, the child starts a new session. For a supervisor that outlives its spawner.
 int berth_daemonize(void);
 

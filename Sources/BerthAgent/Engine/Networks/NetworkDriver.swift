@@ -1,4 +1,5 @@
 import BerthCore
+import BerthKernel
 import BerthRuntime
 import Glibc
 
@@ -31,60 +32,73 @@ public protocol NetworkDriver: Sendable {
 }
 
 /// Docker's `bridge` driver: a Linux bridge with the gateway address, a veth per endpoint, iptables for masquerade,
-/// isolation and published ports.
+/// isolation and published ports. The kernel is programmed over netlink (no `ip` spawns); rules go through the
+/// injected ``Firewall``, batched.
 public struct BridgeDriver: NetworkDriver {
     public var name: String { "bridge" }
-    public init() {}
+    let netlink: any Netlink
+    let firewall: any Firewall
+    let namespaces: any NetworkNamespaces
 
-    static func exists(_ link: String) -> Bool { access("/sys/class/net/" + link, F_OK) == 0 }
+    public init(netlink: any Netlink = SystemNetlink(), firewall: any Firewall = IPTables(),
+                namespaces: any NetworkNamespaces = SystemNamespaces()) {
+        self.netlink = netlink
+        self.firewall = firewall
+        self.namespaces = namespaces
+    }
 
     public func createNetwork(_ network: NetworkRecord, allBridges: [String]) throws {
         guard let bridge = network.bridge, let pool = network.pool else { return }
-        var lines: [String] = []
-        if !Self.exists(bridge) { lines.append("link add \(bridge) type bridge") }
-        if let mtu = network.mtu { lines.append("link set \(bridge) mtu \(mtu)") }
-        lines.append("addr replace \(pool.gateway)/\(pool.subnet.prefix) dev \(bridge)")
-        lines.append("link set \(bridge) up")
-        try NetKernel.ip(lines)
-        NetKernel.sysctl("net.ipv4.ip_forward", "1")
-        NetKernel.sysctl("net.ipv4.conf.\(bridge).route_localnet", "1")
-        for rule in FirewallRules.network(bridge: bridge, subnet: pool.subnet, isInternal: network.internal,
-                                          bridgePrefixes: allBridges.filter { $0 != bridge }) {
-            try NetKernel.ensureRule(rule)
+        try netlink.withSession(in: .current) { host in
+            if let existing = try host.link(.name(bridge)) {
+                if let mtu = network.mtu, existing.mtu != mtu { try host.setLink(.name(bridge), LinkChange(mtu: mtu)) }
+            } else {
+                do {
+                    try host.addLink(LinkSpec(name: bridge, kind: .bridge, mtu: network.mtu))
+                } catch let e as NetlinkError where e.isExists {} // made meanwhile by someone else
+            }
+            try host.replaceAddress(InterfaceAddress(address: pool.gateway, prefix: pool.subnet.prefix,
+                                                     device: .name(bridge)))
+            try host.setLink(.name(bridge), LinkChange(up: true))
         }
+        namespaces.sysctl("net.ipv4.ip_forward", "1", in: .current)
+        namespaces.sysctl("net.ipv4.conf.\(bridge).route_localnet", "1", in: .current)
+        try firewall.ensure(FirewallRules.network(bridge: bridge, subnet: pool.subnet, isInternal: network.internal,
+                                                  bridgePrefixes: allBridges.filter { $0 != bridge }))
     }
 
     public func deleteNetwork(_ network: NetworkRecord) throws {
         guard let bridge = network.bridge, let pool = network.pool else { return }
-        for rule in FirewallRules.network(bridge: bridge, subnet: pool.subnet, isInternal: network.internal,
-                                          bridgePrefixes: []) {
-            _ = try? NetKernel.iptables(FirewallRules.deletion(rule))
-        }
+        firewall.delete(FirewallRules.network(bridge: bridge, subnet: pool.subnet, isInternal: network.internal,
+                                              bridgePrefixes: []))
         // Isolation rules of other networks naming this bridge.
         for table in FirewallRules.tables {
-            let listing = (try? NetKernel.iptables(["-t", table, "-S"])) ?? ""
-            for deletion in FirewallRules.ownedRuleDeletions(table: table, listing: listing)
-            where deletion.contains(bridge) {
-                _ = try? NetKernel.iptables(deletion)
-            }
+            let listing = (try? firewall.listing(table: table)) ?? ""
+            let naming = FirewallRules.ownedRuleDeletions(table: table, listing: listing).filter { $0.contains(bridge) }
+            if !naming.isEmpty { firewall.delete(naming) }
         }
-        if Self.exists(bridge) { try NetKernel.ip(["link del \(bridge)"]) }
+        try netlink.withSession(in: .current) { try $0.deleteLinkIfPresent(.name(bridge)) }
     }
 
     public func join(_ network: NetworkRecord, endpoint: EndpointRecord, sandbox: Sandbox) throws {
         guard let bridge = network.bridge, let pool = network.pool else { return }
-        let mtu = network.mtu.map { " mtu \($0)" } ?? ""
-        try NetKernel.ip([
-            "link add \(endpoint.hostVeth)\(mtu) type veth peer name \(endpoint.interface)\(mtu) address \(endpoint.mac) netns \(sandbox.link)",
-            "link set \(endpoint.hostVeth) master \(bridge) up",
-        ])
-        var inside = [
-            "addr add \(endpoint.address)/\(pool.subnet.prefix) dev \(endpoint.interface)",
-            "link set \(endpoint.interface) up",
-        ]
-        if !network.internal, endpoint.interface == "eth0" { inside.append("route add default via \(pool.gateway)") }
+        let inside = NetworkNamespace.path(sandbox.path)
         do {
-            try NetKernel.ip(inside, netns: sandbox.path)
+            // One request makes the pair: the host end on the bridge and up, the peer straight in the sandbox.
+            try netlink.withSession(in: .current) { host in
+                try host.addLink(LinkSpec(
+                    name: endpoint.hostVeth,
+                    kind: .veth(peer: VethPeer(name: endpoint.interface, mtu: network.mtu,
+                                               address: MACAddress(endpoint.mac), namespace: inside, up: true)),
+                    mtu: network.mtu, master: .name(bridge), up: true))
+            }
+            try netlink.withSession(in: inside) { box in
+                try box.addAddress(InterfaceAddress(address: endpoint.address, prefix: pool.subnet.prefix,
+                                                    device: .name(endpoint.interface)))
+                if !network.internal, endpoint.interface == "eth0" {
+                    try box.addRoute(IPv4Route(gateway: pool.gateway, device: .name(endpoint.interface)))
+                }
+            }
             try restore(network, endpoint: endpoint)
         } catch {
             leave(network, endpoint: endpoint)
@@ -94,16 +108,13 @@ public struct BridgeDriver: NetworkDriver {
 
     public func restore(_ network: NetworkRecord, endpoint: EndpointRecord) throws {
         guard !network.internal else { return }
-        for mapping in endpoint.ports {
-            for rule in FirewallRules.port(mapping) { try NetKernel.iptables(rule) }
-        }
+        try firewall.append(endpoint.ports.flatMap(FirewallRules.port))
     }
 
     public func leave(_ network: NetworkRecord, endpoint: EndpointRecord) {
-        for mapping in endpoint.ports {
-            for rule in FirewallRules.port(mapping) { _ = try? NetKernel.iptables(FirewallRules.deletion(rule)) }
-        }
+        let rules = endpoint.ports.flatMap(FirewallRules.port)
+        if !rules.isEmpty { firewall.delete(rules) }
         // Deleting one end of a veth pair deletes the other (inside the sandbox) too.
-        if Self.exists(endpoint.hostVeth) { _ = try? NetKernel.ip(["link del \(endpoint.hostVeth)"]) }
+        _ = try? netlink.withSession(in: .current) { try $0.deleteLinkIfPresent(.name(endpoint.hostVeth)) }
     }
 }

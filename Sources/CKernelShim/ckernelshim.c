@@ -1,0 +1,51 @@
+#define _GNU_SOURCE
+#include "ckernelshim.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+int berth_kernel_setns(int fd, int nstype) { return setns(fd, nstype); }
+
+int berth_kernel_unshare(int flags) { return unshare(flags); }
+
+int berth_kernel_clone_newnet(void) { return CLONE_NEWNET; }
+
+int berth_kernel_is_nsfs(const char *path) {
+    struct statfs fs;
+    if (statfs(path, &fs) != 0) return 0;
+    return fs.f_type == 0x6e736673 /* NSFS_MAGIC */;
+}
+
+int berth_kernel_memfd(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
+
+int berth_kernel_spawn(const char *const *argv, const char *const *envp, int input_fd, int output_fd) {
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_t actions;
+    sigset_t none, all;
+    int rc = posix_spawnattr_init(&attr);
+    if (rc != 0) { errno = rc; return -1; }
+    posix_spawn_file_actions_init(&actions);
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    if (input_fd >= 0) posix_spawn_file_actions_adddup2(&actions, input_fd, 0);
+    else posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (output_fd >= 0) {
+        posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
+        posix_spawn_file_actions_adddup2(&actions, output_fd, 2);
+    }
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    pid_t pid = -1;
+    rc = posix_spawn(&pid, argv[0], &actions, &attr, (char *const *)argv, (char *const *)envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) { errno = rc; return -1; }
+    return pid;
+}

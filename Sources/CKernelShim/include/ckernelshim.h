@@ -1,0 +1,20 @@
+#ifndef CKERNELSHIM_H
+#define CKERNELSHIM_H
+/* What Swift's Glibc module does not import for BerthKernel. Kept free of system includes so this module does not
+ * clash with Glibc's. */
+
+/// setns(2).
+int berth_kernel_setns(int fd, int nstype);
+/// unshare(2).
+int berth_kernel_unshare(int flags);
+/// CLONE_NEWNET.
+int berth_kernel_clone_newnet(void);
+/// 1 when `path` is a namespace file (an nsfs mount), else 0.
+int berth_kernel_is_nsfs(const char *path);
+/// memfd_create(name, MFD_CLOEXEC).
+int berth_kernel_memfd(const char *name);
+/// Starts `argv[0]` (an absolute path) with `envp`, stdin from `input_fd` (-1: /dev/null), stdout and stderr to
+/// `output_fd`, an empty signal mask, default signal dispositions and no other inherited descriptors (posix_spawn,
+/// which vforks). Returns the pid, or -1 with errno set.
+int berth_kernel_spawn(const char *const *argv, const char *const *envp, int input_fd, int output_fd);
+#endif
