@@ -57,7 +57,7 @@ public final class RecordingNetlink: Netlink, @unchecked Sendable {
                          address: spec.address, flags: spec.up ? 1 : 0), in: spec.namespace ?? ns)
                 if case .veth(let peer) = spec.kind {
                     add(Link(index: takeIndex(), name: peer.name, kind: "veth", mtu: peer.mtu, address: peer.address,
-                             flags: peer.up ? 1 : 0), in: peer.namespace ?? ns)
+                             flags: 0), in: peer.namespace ?? ns)
                 }
             case .deleteLink(let ref), .setLink(let ref, _):
                 guard let name = self.name(ref, in: ns) else { throw missing() }

@@ -55,10 +55,11 @@ public enum Link {
         let ns = NetNS.namespace(netns)
         try netlink.withSession(in: .current) { root in
             try root.deleteLinkIfPresent(.name(host))
-            try root.addLink(LinkSpec(name: host, kind: .veth(peer: VethPeer(name: inside, namespace: ns, up: true)),
+            try root.addLink(LinkSpec(name: host, kind: .veth(peer: VethPeer(name: inside, namespace: ns)),
                                       master: .name(bridge), up: true))
         }
         try netlink.withSession(in: ns) { box in
+            try box.setLink(.name(inside), LinkChange(up: true))
             try box.addAddress(InterfaceAddress(address: a, prefix: prefix, device: .name(inside)))
             try box.setLink(.name("lo"), LinkChange(up: true))
         }

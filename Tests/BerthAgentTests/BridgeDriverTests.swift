@@ -58,7 +58,7 @@ import Testing
         ])
         guard case .addLink(let spec) = netlink.log[0].request else { Issue.record("no link"); return }
         #expect(spec == LinkSpec(name: "veth1234567", kind: .veth(peer: VethPeer(
-            name: "eth0", mtu: 1450, address: MACAddress("02:42:ac:12:00:02"), namespace: .path("/x/netns/c1"), up: true)),
+            name: "eth0", mtu: 1450, address: MACAddress("02:42:ac:12:00:02"), namespace: .path("/x/netns/c1"))),
             mtu: 1450, master: "br-abc", up: true))
         #expect(firewall.calls.last == "append 3 rule(s) in one batch")
 

@@ -59,8 +59,9 @@ struct NetlinkIntegrationTests {
             try sa.replaceAddress(InterfaceAddress(address: IPv4Address("172.31.250.1")!, prefix: 24, device: "bkbr0"))
             try sa.setLink("bkbr0", LinkChange(up: true))
             try sa.addLink(LinkSpec(name: "bkv0", kind: .veth(peer: VethPeer(
-                name: "eth0", mtu: 1400, address: mac, namespace: .path(named.path(b)), up: true)),
+                name: "eth0", mtu: 1400, address: mac, namespace: .path(named.path(b)))),
                                     mtu: 1400, master: "bkbr0", up: true))
+            try sb.setLink("eth0", LinkChange(up: true))
             try sb.addAddress(InterfaceAddress(address: IPv4Address("172.31.250.2")!, prefix: 24, device: "eth0"))
             try sb.addRoute(IPv4Route(gateway: IPv4Address("172.31.250.1"), device: "eth0"))
 

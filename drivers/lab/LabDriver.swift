@@ -79,8 +79,14 @@ public final class LabDriver: MachineDriver {
         let subnet = try IPv4Network(parsing: st.subnet)
         try LabSwitch(network: st.network).ensure(gateway: "\(subnet.firstHost)/\(subnet.prefix)")
         if !NetNS.exists(st.netns) { try NetNS.add(st.netns) }
-        try Link.plugVeth(host: st.veth, bridge: st.network, netns: st.netns, inside: "eth0",
-                          address: "\(st.address)/\(subnet.prefix)")
+        do {
+            try Link.plugVeth(host: st.veth, bridge: st.network, netns: st.netns, inside: "eth0",
+                              address: "\(st.address)/\(subnet.prefix)")
+        } catch {
+            // Nothing of a host that never booted is left behind: no namespace, no veth.
+            try? teardown(kill: true)
+            throw error
+        }
         let pid = try Exec.spawnDetached(
             ["ip", "netns", "exec", st.netns, "unshare", "--mount", "--uts", "--propagation", "private",
              "/bin/sh", hostDir + "/boot.sh"], logPath: hostDir + "/boot.log")

@@ -48,15 +48,14 @@ public struct VethPeer: Sendable, Equatable {
     public var mtu: Int?
     public var address: MACAddress?
     public var namespace: NetworkNamespace?
-    public var up: Bool
 
-    public init(name: String, mtu: Int? = nil, address: MACAddress? = nil, namespace: NetworkNamespace? = nil,
-                up: Bool = false) {
+    /// The peer is always made down: the kernel opens a veth's peer before it links the pair, so asking for it up
+    /// in the same request fails with ENOTCONN (kernel 6.x). Bring it up in its namespace afterwards.
+    public init(name: String, mtu: Int? = nil, address: MACAddress? = nil, namespace: NetworkNamespace? = nil) {
         self.name = name
         self.mtu = mtu
         self.address = address
         self.namespace = namespace
-        self.up = up
     }
 }
 

@@ -24,7 +24,7 @@ extension NetlinkRequest {
                 case .veth(let peer):
                     try info.nestThrowing(RTNL.IFLA_INFO_DATA) { data in
                         try data.nestThrowing(RTNL.VETH_INFO_PEER) { p in
-                            p.ifinfomsg(index: 0, up: peer.up ? true : nil)
+                            p.ifinfomsg(index: 0, up: nil)
                             try Self.linkAttributes(&p, mtu: peer.mtu, address: peer.address, master: nil,
                                                     namespace: peer.namespace, parent: nil, name: peer.name,
                                                     context: context)

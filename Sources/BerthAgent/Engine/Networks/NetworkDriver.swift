@@ -89,10 +89,11 @@ public struct BridgeDriver: NetworkDriver {
                 try host.addLink(LinkSpec(
                     name: endpoint.hostVeth,
                     kind: .veth(peer: VethPeer(name: endpoint.interface, mtu: network.mtu,
-                                               address: MACAddress(endpoint.mac), namespace: inside, up: true)),
+                                               address: MACAddress(endpoint.mac), namespace: inside)),
                     mtu: network.mtu, master: .name(bridge), up: true))
             }
             try netlink.withSession(in: inside) { box in
+                try box.setLink(.name(endpoint.interface), LinkChange(up: true))
                 try box.addAddress(InterfaceAddress(address: endpoint.address, prefix: pool.subnet.prefix,
                                                     device: .name(endpoint.interface)))
                 if !network.internal, endpoint.interface == "eth0" {
