@@ -44,7 +44,7 @@ struct EtcdStoreTests {
     @Test func keysTransactionsAndLeasesOverTLSWithAClientCertificate() async throws {
         let etcd = try LocalEtcd(tls: true)
         let store = try EtcdStore(settings: etcd.settings)
-        try #require(await etcd.ready(store), "etcd did not come up with TLS")
+        try #require(await etcd.ready(store), "etcd did not come up with TLS: \(etcd.lastError)\n\(etcd.log.suffix(1500))")
         try await exercise(store)
         // Without a client certificate the store refuses the handshake.
         var anonymous = etcd.settings

@@ -16,6 +16,9 @@ final class LocalEtcd: @unchecked Sendable {
     let clientPort: Int
     let tls: Bool
     private var process: Process?
+    /// Why the last readiness probe failed (for test messages), and etcd's own log.
+    private(set) var lastError = ""
+    var log: String { (try? String(contentsOfFile: directory + "/etcd.log", encoding: .utf8)) ?? "" }
 
     var endpoint: String { "127.0.0.1:\(clientPort)" }
     var clusterStore: String { "etcd://\(endpoint)" }
@@ -45,16 +48,36 @@ final class LocalEtcd: @unchecked Sendable {
         clientPort = Self.freePortPair()
         if tls {
             let ca = try CertificateFactory.makeCA(organization: "berth-etcd-test")
-            let server = try CertificateFactory.makeServer(signedBy: ca, organization: "berth-etcd-test",
-                                                           hosts: ["127.0.0.1", "localhost"])
             let client = try CertificateFactory.makeClient(signedBy: ca, organization: "berth-etcd-test")
-            for (name, text) in [("ca.pem", ca.certificatePEM), ("server.pem", server.certificatePEM),
-                                 ("server-key.pem", server.privateKeyPEM), ("client.pem", client.certificatePEM),
-                                 ("client-key.pem", client.privateKeyPEM)] {
+            for (name, text) in [("ca.pem", ca.certificatePEM), ("ca-key.pem", ca.privateKeyPEM),
+                                 ("client.pem", client.certificatePEM), ("client-key.pem", client.privateKeyPEM)] {
                 try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
             }
+            try issueMemberCertificate()
         }
         try start()
+    }
+
+    /// etcd's own certificate, signed by the BerthCerts CA with openssl: etcd's in-process gateway dials the member
+    /// with it, so with client certificates required it needs clientAuth beside serverAuth (BerthCerts' server
+    /// certificates carry serverAuth only).
+    private func issueMemberCertificate() throws {
+        let d = directory
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+            .write(toFile: d + "/member.ext", atomically: true, encoding: .utf8)
+        for arguments in [["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                           "-keyout", d + "/server-key.pem", "-subj", "/CN=127.0.0.1", "-out", d + "/server.csr"],
+                          ["x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca-key.pem",
+                           "-CAcreateserial", "-days", "2", "-extfile", d + "/member.ext", "-out", d + "/server.pem"]] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            p.arguments = arguments
+            p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try p.run()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw POSIXError(.EINVAL) }
+        }
     }
 
     /// Starts etcd (again) on the same data directory and ports.
@@ -94,7 +117,12 @@ final class LocalEtcd: @unchecked Sendable {
     /// Waits until etcd answers a range request through `store` (up to 15 s).
     func ready(_ store: any ClusterStore) async -> Bool {
         for _ in 0..<150 {
-            if (try? await store.list(prefix: "/probe")) != nil { return true }
+            do {
+                _ = try await store.list(prefix: "/probe")
+                return true
+            } catch {
+                lastError = "\(error)"
+            }
             if process?.isRunning != true { return false }
             try? await Task.sleep(for: .milliseconds(100))
         }
