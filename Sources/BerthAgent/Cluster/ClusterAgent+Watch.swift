@@ -66,6 +66,7 @@ extension ClusterAgent {
                     mirror[event.key] = nil
                     if event.key == layout.nodeKey(engineID: node.id) { registered = false }
                 }
+                noteNode(event)
                 publish(event)
             }
         case .compacted(let id, let revision):
@@ -82,6 +83,19 @@ extension ClusterAgent {
         }
     }
 
+    /// Logs other nodes joining and leaving the node table (a record written or gone).
+    func noteNode(_ event: ClusterWatchEvent) {
+        guard let id = layout.engineID(ofNodeKey: event.key), id != node.id else { return }
+        switch event.kind {
+        case .put:
+            let record = ClusterNodeRecord.parse(event.value)
+            logger.info("cluster node up", metadata: ["node": "\(id)", "name": "\(record?.name ?? "?")",
+                                                      "addr": "\(record?.address ?? "?")"])
+        case .delete:
+            logger.info("cluster node gone", metadata: ["node": "\(id)"])
+        }
+    }
+
     /// Lists prefix `index` and turns the difference from the mirror into events (puts for new or changed keys,
     /// deletes for keys gone), so subscribers never see a gap; the watch then resumes after the listing.
     func relist(_ index: Int) async throws {
@@ -91,12 +105,17 @@ extension ClusterAgent {
         for key in mirror.keys.sorted() where key.hasPrefix(prefix) && fresh[key] == nil {
             mirror[key] = nil
             if key == layout.nodeKey(engineID: node.id) { registered = false }
-            publish(ClusterWatchEvent(kind: .delete, key: key, revision: revision))
+            let event = ClusterWatchEvent(kind: .delete, key: key, revision: revision)
+            noteNode(event)
+            publish(event)
         }
         for kv in kvs where mirror[kv.key] != kv {
+            let known = mirror[kv.key] != nil
             mirror[kv.key] = kv
-            publish(ClusterWatchEvent(kind: .put, key: kv.key, value: kv.value, revision: kv.modRevision,
-                                      lease: kv.lease))
+            let event = ClusterWatchEvent(kind: .put, key: kv.key, value: kv.value, revision: kv.modRevision,
+                                          lease: kv.lease)
+            if !known { noteNode(event) }
+            publish(event)
         }
         nextRevision[index] = revision + 1
     }

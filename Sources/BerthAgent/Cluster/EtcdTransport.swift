@@ -1,5 +1,5 @@
 import BerthCore
-import Logging
+import Glibc
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -108,10 +108,13 @@ final class EtcdTransport: Sendable {
         return .unreachable(store: storeName, reason: Self.describe(error))
     }
 
+    /// A short reason: the system's text for an errno ("Connection refused"), else the error's own.
     static func describe(_ error: Error) -> String {
         if let error = error as? NIOConnectionError, let last = error.connectionErrors.last {
-            return "\(last.error)"
+            return describe(last.error)
         }
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if let error = error as? ChannelError, case .connectTimeout = error { return "connection timed out" }
         return "\(error)"
     }
 
