@@ -39,6 +39,7 @@ extension ClusterAgent {
                     }
                     backoff.reset()
                 }
+                throw ClusterStoreError.unreachable(store: settings.store, reason: "the watch stream ended")
             } catch is MustRelist {
                 continue
             } catch {
