@@ -117,7 +117,8 @@ public enum EtcdGateway {
         guard let o = try? JSONValue.parse(body), o.objectValue != nil else {
             throw BerthError.failed("etcd: an answer that is not JSON: \(body.prefix(200))")
         }
-        if let message = o["error"]?.stringValue ?? o["message"]?.stringValue {
+        // Unary calls put the message in `error` (and `message`); streams send `{"error":{"message":...}}`.
+        if let message = o["error"]?.stringValue ?? o["error"]?["message"]?.stringValue ?? o["message"]?.stringValue {
             throw BerthError.failed("etcd: \(message)")
         }
         return o

@@ -61,6 +61,7 @@ extension AgentConfiguration {
         if let label = labels.first(where: { !$0.contains("=") || $0.hasPrefix("=") }) {
             throw AgentConfigurationError.invalid(key: "labels", reason: "\"\(label)\" is not key=value")
         }
+        _ = try clusterSettings()
     }
 
     /// The parsed ``logLevel`` (``validate()`` guarantees it parses).

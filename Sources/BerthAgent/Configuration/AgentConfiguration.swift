@@ -40,6 +40,13 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
     /// Forces the storage driver, docker's `storage-driver` (`overlay2` or `vfs`); nil: overlay2 when the kernel
     /// mounts overlayfs on the data root, else vfs.
     public var storageDriver: String?
+    /// dockerd's `cluster-store`: `etcd://HOST:PORT[,HOST:PORT...]`, the etcd the agent watches and registers in;
+    /// nil: no cluster.
+    public var clusterStore: String?
+    /// dockerd's `cluster-advertise`: `IP:PORT` or `INTERFACE:PORT`, the address other nodes reach this one at.
+    public var clusterAdvertise: String?
+    /// dockerd's `cluster-store-opts`: `kv.cacertfile`, `kv.certfile`, `kv.keyfile` (TLS to the store).
+    public var clusterStoreOpts: [String: String]?
 
     public init(host: String = "0.0.0.0", port: Int = 2376, tcp: Bool = true,
                 tlsCACert: String = "/etc/berth/ca.pem", tlsCert: String = "/etc/berth/server.pem",
@@ -64,6 +71,8 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
         case host, port, tcp, tlsCACert, tlsCert, tlsKey, unixSocket, dataRoot, execRoot, labels, hostname, logLevel
         case bip, mtu, bridge
         case storageDriver = "storage-driver"
+        case clusterStore = "cluster-store", clusterAdvertise = "cluster-advertise"
+        case clusterStoreOpts = "cluster-store-opts"
     }
 
     /// Decodes a partial document: absent keys keep their defaults.
@@ -86,5 +95,8 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
         mtu = try c.decodeIfPresent(Int.self, forKey: .mtu)
         bridge = try c.decodeIfPresent(String.self, forKey: .bridge)
         storageDriver = try c.decodeIfPresent(String.self, forKey: .storageDriver)
+        clusterStore = try c.decodeIfPresent(String.self, forKey: .clusterStore)
+        clusterAdvertise = try c.decodeIfPresent(String.self, forKey: .clusterAdvertise)
+        clusterStoreOpts = try c.decodeIfPresent([String: String].self, forKey: .clusterStoreOpts)
     }
 }

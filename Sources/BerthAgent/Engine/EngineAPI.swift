@@ -1,3 +1,4 @@
+import BerthCore
 import Logging
 
 /// The Engine API route table of `berthd`. Each area registers its routes from its own file.
@@ -21,10 +22,21 @@ public enum EngineAPI {
     }
 
     /// Probes the host and loads (or creates) the engine ID under the data root, then builds the context.
-    public static func makeContext(configuration: AgentConfiguration, logger: Logger) -> EngineContext {
+    /// With `clusterStore` (built from the configuration's `cluster-store`), starts the cluster agent in the
+    /// background: its watch and this node's record never hold up the start.
+    public static func makeContext(configuration: AgentConfiguration, logger: Logger,
+                                   clusterStore: EtcdStore? = nil) -> EngineContext {
         let host = HostFacts.probe(hostnameOverride: configuration.hostname)
         let id = EngineIdentity.load(dataRoot: configuration.dataRoot, hostname: host.hostname, logger: logger)
-        let context = EngineContext(configuration: configuration, host: host, engineID: id, logger: logger)
+        var context = EngineContext(configuration: configuration, host: host, engineID: id, logger: logger)
+        if let clusterStore {
+            let node = ClusterNodeRecord(id: id, name: host.hostname, address: clusterStore.settings.advertise ?? "",
+                                         version: AgentBuild.version, startedAt: RFC3339.now())
+            let cluster = ClusterAgent(settings: clusterStore.settings, store: clusterStore, node: node,
+                                       logger: logger)
+            context.cluster = cluster
+            Task { await cluster.start() }
+        }
         let containers = context.containers
         Task { await containers.recover() }  // reconnect to running containers, start what restart policies start
         return context

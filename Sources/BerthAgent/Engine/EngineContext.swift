@@ -16,6 +16,9 @@ public struct EngineContext: Sendable {
     public var networks: NetworkStore
     /// overlay2, or vfs where overlayfs does not work or the configuration asks for it (chosen once).
     public var storageDriver: StorageDriver
+    /// The cluster store's watch, node table and client (nil without `cluster-store`): what cross-host network
+    /// drivers subscribe to.
+    public var cluster: ClusterAgent?
 
     public init(configuration: AgentConfiguration, host: HostFacts, engineID: String,
                 logger: Logger = Logger(label: "berthd.engine")) {

@@ -53,6 +53,8 @@ enum EngineInfoBuilder {
         info.httpsProxy = environment("HTTPS_PROXY", "https_proxy")
         info.noProxy = environment("NO_PROXY", "no_proxy")
         info.labels = configuration.labels
+        info.clusterStore = context.cluster?.settings.store
+        info.clusterAdvertise = context.cluster?.settings.advertise
         info.runtimes = ["berth": EngineInfo.Runtime(path: "berthd")]
         info.defaultRuntime = "berth"
         info.securityOptions = []

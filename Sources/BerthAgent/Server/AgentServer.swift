@@ -33,6 +33,8 @@ public actor AgentServer {
     private let customRouter: Router?
     private let maxBodySize: Int
     private var state = State.idle
+    /// The cluster agent of the context this server built, stopped (its node lease revoked) at shutdown.
+    private var cluster: ClusterAgent?
 
     /// - Parameters:
     ///   - configuration: Listeners, TLS files and data paths; validated by the caller.
@@ -54,8 +56,16 @@ public actor AgentServer {
         let tls = try configuration.tcp ? TLSContextFactory.make(caFile: configuration.tlsCACert,
                                                                  certificateFile: configuration.tlsCert,
                                                                  keyFile: configuration.tlsKey) : nil
-        let router = customRouter ?? EngineAPI.makeRouter(
-            context: EngineAPI.makeContext(configuration: configuration, logger: logger))
+        let router: Router
+        if let customRouter {
+            router = customRouter
+        } else {
+            let clusterStore = try configuration.clusterSettings().map { try EtcdStore(settings: $0) }
+            let context = EngineAPI.makeContext(configuration: configuration, logger: logger,
+                                                clusterStore: clusterStore)
+            cluster = context.cluster
+            router = EngineAPI.makeRouter(context: context)
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var listeners: [Listener] = []
         do {
@@ -104,6 +114,7 @@ public actor AgentServer {
             try? await EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop).get()
             deadline.cancel()
         }
+        await cluster?.stop(revoke: true)
         try? await group.shutdownGracefully()
         state = .stopped
         logger.notice("berthd stopped")

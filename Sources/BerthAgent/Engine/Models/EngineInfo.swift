@@ -50,6 +50,10 @@ public struct EngineInfo: Codable, Equatable, Sendable {
     public var runtimes: [String: Runtime] = [:]
     public var defaultRuntime: String = ""
     public var swarm = Swarm()
+    /// `cluster-store` as configured, left out when none (dockerd 20.10's `ClusterStore`).
+    public var clusterStore: String?
+    /// The advertised `IP:port`, left out when none (dockerd 20.10's `ClusterAdvertise`).
+    public var clusterAdvertise: String?
     public var liveRestoreEnabled: Bool = false
     public var isolation: String = ""
     public var initBinary: String = ""
@@ -78,7 +82,8 @@ public struct EngineInfo: Codable, Equatable, Sendable {
         case dockerRootDir = "DockerRootDir", httpProxy = "HttpProxy", httpsProxy = "HttpsProxy"
         case noProxy = "NoProxy", name = "Name", labels = "Labels", experimentalBuild = "ExperimentalBuild"
         case serverVersion = "ServerVersion", runtimes = "Runtimes", defaultRuntime = "DefaultRuntime"
-        case swarm = "Swarm", liveRestoreEnabled = "LiveRestoreEnabled", isolation = "Isolation"
+        case swarm = "Swarm", clusterStore = "ClusterStore", clusterAdvertise = "ClusterAdvertise"
+        case liveRestoreEnabled = "LiveRestoreEnabled", isolation = "Isolation"
         case initBinary = "InitBinary", containerdCommit = "ContainerdCommit", runcCommit = "RuncCommit"
         case initCommit = "InitCommit", securityOptions = "SecurityOptions", cdiSpecDirs = "CDISpecDirs"
         case warnings = "Warnings"
