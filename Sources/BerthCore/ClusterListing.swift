@@ -60,7 +60,7 @@ public struct ClusterListing: Sendable {
             e += 1
         }
         let tenths = Int((scaled * 10 + 0.5).rounded(.down))
-        let text = tenths < 100 ? "\(tenths / 10).\(tenths % 10)" : String(Int((Double(tenths) / 10).rounded()))
+        let text = tenths < 100 ? "\(tenths / 10).\(tenths % 10)" : String(Int((Double(tenths) / 10).rounded(.toNearestOrEven)))
         return "\(text) \(units[e])"
     }
 }

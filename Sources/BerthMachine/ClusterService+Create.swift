@@ -29,7 +29,7 @@ extension ClusterService {
             }
             try machines.certificates.makeEtcdAuthority()
         }
-        let cluster = ClusterRecord(token: "berth-" + UUID().uuidString.lowercased().prefix(13),
+        let cluster = ClusterRecord(token: "berth-" + String(UUID().uuidString.lowercased().filter { $0 != "-" }.prefix(16)),
                                     members: records.map { ClusterMember(name: $0.name, ipAddress: $0.ssh.ipAddress) })
         do {
             say("Creating etcd members on \(names.joined(separator: ", "))...")

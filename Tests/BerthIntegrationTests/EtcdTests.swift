@@ -52,6 +52,10 @@ struct EtcdTests {
         #expect(even.status != 0 && even.stderr.contains("odd number") && even.stderr.split(separator: "\n").count == 1, "\(even)")
         let unknown = h.berth(["etcd", "create", "etc1", "etc2", "nosuch"])
         #expect(unknown.status != 0 && unknown.stderr.contains("Host does not exist: \"nosuch\""), "\(unknown)")
+        #expect(h.berth(["stop", "etc3"]).status == 0)
+        let stopped = h.berth(["etcd", "create"] + Self.members)
+        #expect(stopped.status != 0 && stopped.stderr.contains("etc3: host is not running"), "\(stopped)")
+        #expect(h.berth(["start", "etc3"]).status == 0)
         let none = h.berth(["etcd", "ls"])
         #expect(none.status != 0 && none.stderr.contains("no cluster store"), "\(none)")
         #expect(!FileManager.default.fileExists(atPath: h.store + "/etcd"))
@@ -80,8 +84,8 @@ struct EtcdTests {
 
         // Every agent points at the store, dockerd's way.
         let conf = h.berth(["ssh", "etc2", "cat /etc/berth/berthd.json"]).stdout
-        #expect(conf.contains("\"cluster-store\": \"etcd://10.213.110.") && conf.contains("\"cluster-advertise\": \"10.213.110."), conf)
-        #expect(conf.contains("/etc/berth/etcd/client-key.pem"), conf)
+        #expect(conf.contains("\"cluster-store\": \"etcd://10.213.110.") && conf.contains("\"cluster-advertise\": \"10.213.110."), "\(conf)")
+        #expect(conf.contains("/etc/berth/etcd/client-key.pem"), "\(conf)")
         #expect(h.berth(["ssh", "etc2", "stat -c %a /etc/berth/etcd/client-key.pem"]).stdout.hasPrefix("600"))
 
         // One member's etcd killed by pid: the cluster keeps serving, the launcher brings it back.
