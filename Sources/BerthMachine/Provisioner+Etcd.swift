@@ -67,5 +67,6 @@ extension Provisioner {
         _ = try? host.tryRoot("systemctl disable berth-etcd.service 2>/dev/null; true")
         try host.root("rm -rf \(etcd.dataDir) \(etcd.certDir) && rm -f \(etcd.ctl) \(etcd.launcher) \(etcd.unitFile) "
             + "\(etcd.uploadedBinary) \(etcd.logFile) \(etcd.runDir)/etcd.pid \(etcd.runDir)/etcd-launcher.pid")
+        _ = try? host.tryRoot("[ -d /run/systemd/system ] && systemctl daemon-reload; true")
     }
 }

@@ -125,4 +125,18 @@ struct ClusterServiceTests {
         #expect(!agent.contains("cluster"))
         #expect(throws: BerthError.self) { try cluster.remove(force: false, say: { _ in }) }
     }
+
+    @Test func forcedRemoveSweepsWhatAKilledCreateLeft() throws {
+        let box = try Sandbox()
+        defer { box.remove() }
+        let (cluster, shell) = try setUp(box)
+        let dir = cluster.machines.store.layout.etcdDir
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        #expect(throws: BerthError.self) { try cluster.create(["m1"], say: { _ in }) }
+        #expect(throws: BerthError.self) { try cluster.remove(force: false, say: { _ in }) }
+        try cluster.remove(force: true, say: { _ in })
+        #expect(!FileManager.default.fileExists(atPath: dir))
+        #expect(shell.commands.contains { $0.contains("rm -rf /var/lib/berth/etcd /etc/berth/etcd") })
+        _ = try cluster.create(["m1"], say: { _ in })
+    }
 }
