@@ -82,7 +82,7 @@ public enum CertificateFactory {
     }
 
     /// Builds, signs (self-signed when `issuer` is nil) and PEM-encodes one certificate.
-    private static func sign(subject: DistinguishedName, publicKey: Certificate.PublicKey,
+    static func sign(subject: DistinguishedName, publicKey: Certificate.PublicKey,
                              privateKey: P256.Signing.PrivateKey, extensions: Certificate.Extensions,
                              issuer: SigningAuthority?, now: Date) throws -> PEMPair {
         do {

@@ -29,6 +29,19 @@ public struct AgentTemplateValues: Encodable {
     public var labels: [String]
     public var env: [String]
     public var initSystem: String
+    /// dockerd's cluster-store keys for berthd.json; nil when the machine is in no cluster.
+    public var cluster: ClusterStoreSettings?
+
+    public init(layout: AgentLayout, name: String, port: Int, labels: [String], env: [String], initSystem: String,
+                cluster: ClusterStoreSettings? = nil) {
+        self.layout = layout
+        self.name = name
+        self.port = port
+        self.labels = labels
+        self.env = env
+        self.initSystem = initSystem
+        self.cluster = cluster
+    }
 
     public func encode(to encoder: Encoder) throws {
         try layout.encode(to: encoder)
@@ -40,6 +53,13 @@ public struct AgentTemplateValues: Encodable {
         try c.encode(initSystem, forKey: .init("InitSystem"))
         try c.encode(initSystem == "systemd", forKey: .init("Systemd"))
         try c.encode(layout.configFile, forKey: .init("ConfigFile"))
+        try c.encode(cluster?.store ?? "", forKey: .init("ClusterStore"))
+        try c.encode(cluster?.advertise ?? "", forKey: .init("ClusterAdvertise"))
+        if let opts = cluster?.options, !opts.isEmpty {
+            try c.encode(opts, forKey: .init("ClusterStoreOpts"))
+        } else {
+            try c.encode("", forKey: .init("ClusterStoreOpts"))
+        }
     }
 
     struct Key: CodingKey {

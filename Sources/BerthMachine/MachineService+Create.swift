@@ -29,6 +29,7 @@ extension MachineService {
         }
 
         if store.exists(req.name) { throw BerthError.exists("Host already exists: \"\(req.name)\"") }
+        _ = try ClusterStoreSettings.parse(engineOptions: req.engine.options)
         say("Running pre-create checks...")
         let driver = try factory.make(context: context, options: req.options)
         do { try driver.preCreateCheck() } catch let e as BerthError {
@@ -69,7 +70,8 @@ extension MachineService {
                                          server: (server.certificatePEM, server.privateKeyPEM))
             say("Setting Docker configuration on the remote daemon...")
             try prov.installBinary(agentBinary, progress: progress)
-            try prov.installServiceFiles(record: record, info: info)
+            // A store with a cluster points every new machine's agent at it (or at the machine's own --engine-opt one).
+            try configureClusterClient(record, prov: prov, info: info, cluster: try store.loadCluster())
             try prov.control("restart")
             say("Checking connection to Docker...")
             info.agentVersion = try waitForAgent(record)

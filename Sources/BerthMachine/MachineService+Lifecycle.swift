@@ -7,6 +7,9 @@ extension MachineService {
     /// With `force`, local state goes even when remote cleanup fails.
     public func remove(_ name: String, force: Bool, say: (String) -> Void) throws {
         let record = try load(name)
+        if !force, let cluster = try store.loadCluster(), cluster.member(named: name) != nil {
+            throw BerthError.failed("\(name) runs a member of the cluster store; remove the store first (berth etcd rm) or use -f")
+        }
         var failure: Error?
         do {
             let d = try driver(record)
@@ -36,7 +39,9 @@ extension MachineService {
         try persistDriverState(record, d)
         let shell = try waitForSSH(record)
         defer { shell.close() }
-        try provisioner(record, shell: shell).control("start")
+        let prov = provisioner(record, shell: shell)
+        try prepareStart(record, prov: prov)
+        try prov.control("start")
         _ = try waitForAgent(record)
         say("Machine \"\(name)\" was started.")
     }
@@ -48,7 +53,9 @@ extension MachineService {
         say("Stopping \"\(name)\"...")
         if d.state() == .running {
             let shell = try connect(record)
-            try provisioner(record, shell: shell).control("stop")
+            let prov = provisioner(record, shell: shell)
+            try prov.control("stop")
+            try memberControl(record, prov: prov, "stop")
             shell.close()
         }
         try d.stop()
@@ -63,7 +70,9 @@ extension MachineService {
         say("Restarting \"\(name)\"...")
         if d.state() == .running {
             let shell = try connect(record)
-            try provisioner(record, shell: shell).control("stop")
+            let prov = provisioner(record, shell: shell)
+            try prov.control("stop")
+            try memberControl(record, prov: prov, "stop")
             shell.close()
             try d.stop()
         }
@@ -72,7 +81,9 @@ extension MachineService {
             try persistDriverState(record, d)
         }
         let shell = try waitForSSH(record)
-        try provisioner(record, shell: shell).control("start")
+        let prov = provisioner(record, shell: shell)
+        try prepareStart(record, prov: prov)
+        try prov.control("start")
         shell.close()
         _ = try waitForAgent(record)
         say("Restarted machines may have new IP addresses. You may need to re-run the `berth env` command.")
@@ -84,7 +95,9 @@ extension MachineService {
         let d = try driver(record)
         say("Killing \"\(name)\"...")
         if d.state() == .running, let shell = try? connect(record, timeout: 5) {
-            _ = try? provisioner(record, shell: shell).control("kill")
+            let prov = provisioner(record, shell: shell)
+            _ = try? prov.control("kill")
+            try? memberControl(record, prov: prov, "kill")
             shell.close()
         }
         try d.kill()
@@ -127,7 +140,8 @@ extension MachineService {
         let backup = layout.binary + ".previous"
         try prov.host.root("if [ -f \(layout.binary) ]; then cp -p \(layout.binary) \(backup); fi")
         try prov.installBinary(agentBinary, progress: progress)
-        try prov.installServiceFiles(record: record, info: info)
+        try prov.installServiceFiles(record: record, info: info,
+                                     cluster: try clusterSettings(for: record, cluster: try store.loadCluster()))
         try prov.control("restart")
         do {
             let v = try waitForAgent(record, timeout: 20)
