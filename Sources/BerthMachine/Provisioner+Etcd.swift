@@ -15,7 +15,7 @@ extension Provisioner {
     /// The etcd binary a member runs: the host's `/usr/bin/etcd` when it is the controller's (same SHA-256),
     /// else the controller's, uploaded (and checked by hash) to `/usr/local/bin/berth-etcd`.
     public func installEtcdBinary(_ local: String, etcd: EtcdLayout, say: (String) -> Void) throws -> String {
-        let digest = try Exec.sha256(local)
+        let digest = try SHA256Digest.hex(file: local)
         if remoteDigest(etcd.systemBinary) == digest { return etcd.systemBinary }
         if remoteDigest(etcd.uploadedBinary) != digest {
             say("\(host.label): uploading etcd (\(local))")

@@ -1,3 +1,4 @@
+import BerthKernel
 import BerthCore
 import Glibc
 import NIOConcurrencyHelpers
@@ -78,7 +79,7 @@ final class EtcdTransport: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         let sync = channel.pipeline.syncOperations
                         if let tls {
-                            let name = InterfaceAddress.isIPv4(endpoint.host) ? nil : endpoint.host
+                            let name = HostInterfaces.isIPv4(endpoint.host) ? nil : endpoint.host
                             try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
                         }
                         try sync.addHTTPClientHandlers()

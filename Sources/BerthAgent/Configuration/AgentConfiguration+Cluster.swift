@@ -1,3 +1,4 @@
+import BerthKernel
 import Glibc
 
 extension AgentConfiguration {
@@ -7,7 +8,7 @@ extension AgentConfiguration {
     /// The cluster store settings, nil when `cluster-store` is absent or empty; a bad value throws an error naming
     /// its key. `cluster-advertise` given as `INTERFACE:PORT` is resolved to the interface's IPv4 address here.
     public func clusterSettings(
-        interfaceAddress: (String) -> String? = InterfaceAddress.ipv4
+        interfaceAddress: (String) -> String? = HostInterfaces.ipv4
     ) throws -> ClusterSettings? {
         let store = clusterStore ?? ""
         let advertise = clusterAdvertise ?? ""
@@ -60,7 +61,7 @@ extension AgentConfiguration {
             throw bad("has a bad port")
         }
         guard !host.isEmpty else { throw bad("is not IP:PORT or INTERFACE:PORT") }
-        if InterfaceAddress.isIPv4(host) { return "\(host):\(port)" }
+        if HostInterfaces.isIPv4(host) { return "\(host):\(port)" }
         guard let address = interfaceAddress(host) else {
             throw bad("names no IPv4 address and no interface with one")
         }

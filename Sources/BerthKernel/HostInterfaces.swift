@@ -1,7 +1,8 @@
+import BerthCore
 import Glibc
 
 /// IPv4 addresses of this host's interfaces, for `cluster-advertise=eth0:2376`.
-public enum InterfaceAddress {
+public enum HostInterfaces {
     /// The first IPv4 address of interface `name`, nil when it has none (or does not exist).
     public static func ipv4(_ name: String) -> String? {
         var list: UnsafeMutablePointer<ifaddrs>?
@@ -23,8 +24,5 @@ public enum InterfaceAddress {
     }
 
     /// Whether `text` is a dotted-quad IPv4 address.
-    public static func isIPv4(_ text: String) -> Bool {
-        var addr = in_addr()
-        return inet_pton(AF_INET, text, &addr) == 1
-    }
+    public static func isIPv4(_ text: String) -> Bool { IPv4Address(text) != nil }
 }
