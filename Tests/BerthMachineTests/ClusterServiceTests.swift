@@ -31,7 +31,7 @@ struct ClusterServiceTests {
     func setUp(_ box: Sandbox, probe: FakeEtcdProbe = FakeEtcdProbe()) throws -> (ClusterService, FakeShell) {
         let etcd = box.root + "/etcd"
         FileManager.default.createFile(atPath: etcd, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
-        let digest = try Exec.sha256(etcd)
+        let digest = try SHA256Digest.hex(file: etcd)
         let shell = FakeShell.debian()
         shell.answers.append(("sha256sum /usr/bin/etcd", CommandResult(exitStatus: 0, stdout: Data("\(digest)  /usr/bin/etcd\n".utf8))))
         let svc = try box.service(shell: { shell }, drivers: drivers)
