@@ -53,6 +53,7 @@ import Testing
         try driver.join(try network(), endpoint: endpoint(ports: [port]), sandbox: sandbox)
         #expect(netlink.lines == [
             "[this process's namespace] add link veth1234567 type veth",
+            "[/x/netns/c1] set link eth0 up",
             "[/x/netns/c1] add address 172.18.0.2/16 dev eth0",
             "[/x/netns/c1] add route default via 172.18.0.1 dev eth0",
         ])
