@@ -35,7 +35,11 @@ public enum EngineAPI {
             let cluster = ClusterAgent(settings: clusterStore.settings, store: clusterStore, node: node,
                                        logger: logger)
             context.cluster = cluster
-            Task { await cluster.start() }
+            let networks = context.networks
+            Task {
+                await cluster.start()
+                await networks.attach(cluster: cluster)
+            }
         }
         let containers = context.containers
         Task { await containers.recover() }  // reconnect to running containers, start what restart policies start

@@ -66,14 +66,18 @@ public struct VXLANOptions: Sendable, Equatable {
     public var port: UInt16?
     public var learning: Bool
     public var parent: LinkReference?
+    /// `proxy`: the device answers ARP requests from its neighbour table (libnetwork's overlay sets it, so remote
+    /// containers resolve without flooding).
+    public var proxy: Bool
 
     public init(id: UInt32, local: IPv4Address? = nil, port: UInt16? = nil, learning: Bool = true,
-                parent: LinkReference? = nil) {
+                parent: LinkReference? = nil, proxy: Bool = false) {
         self.id = id
         self.local = local
         self.port = port
         self.learning = learning
         self.parent = parent
+        self.proxy = proxy
     }
 }
 

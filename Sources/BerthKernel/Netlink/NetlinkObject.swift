@@ -28,7 +28,8 @@ public enum NetlinkObject: Sendable, Equatable {
                     link.vxlan = VXLANOptions(
                         id: id, local: data[RTNL.IFLA_VXLAN_LOCAL].flatMap { IPv4Address(networkBytes: $0) },
                         port: data.be16(RTNL.IFLA_VXLAN_PORT), learning: data.u8(RTNL.IFLA_VXLAN_LEARNING) != 0,
-                        parent: data.u32(RTNL.IFLA_VXLAN_LINK).map { .index(Int32(bitPattern: $0)) })
+                        parent: data.u32(RTNL.IFLA_VXLAN_LINK).map { .index(Int32(bitPattern: $0)) },
+                        proxy: (data.u8(RTNL.IFLA_VXLAN_PROXY) ?? 0) != 0)
                 }
                 if link.kind == "macvlan", let mode = data?.u32(RTNL.IFLA_MACVLAN_MODE) {
                     link.macvlanMode = MacvlanMode(rawValue: mode)

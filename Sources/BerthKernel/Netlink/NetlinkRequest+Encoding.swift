@@ -37,6 +37,7 @@ extension NetlinkRequest {
                         if let local = o.local { data.attribute(RTNL.IFLA_VXLAN_LOCAL, local.networkBytes) }
                         data.attribute(RTNL.IFLA_VXLAN_LEARNING, u8: o.learning ? 1 : 0)
                         if let port = o.port { data.attribute(RTNL.IFLA_VXLAN_PORT, be16: port) }
+                        if o.proxy { data.attribute(RTNL.IFLA_VXLAN_PROXY, u8: 1) }
                     }
                 case .macvlan(let mode, _):
                     info.nest(RTNL.IFLA_INFO_DATA) { $0.attribute(RTNL.IFLA_MACVLAN_MODE, u32: mode.rawValue) }

@@ -63,6 +63,7 @@ public enum RTNL {
     public static let IFLA_VXLAN_LINK: UInt16 = 3
     public static let IFLA_VXLAN_LOCAL: UInt16 = 4
     public static let IFLA_VXLAN_LEARNING: UInt16 = 7
+    public static let IFLA_VXLAN_PROXY: UInt16 = 11
     public static let IFLA_VXLAN_PORT: UInt16 = 15
     public static let IFLA_MACVLAN_MODE: UInt16 = 1
     /// RTEXT_FILTER_VF, what `ip` asks for on a link lookup.

@@ -1,4 +1,6 @@
 import BerthCore
+import BerthKernel
+import Glibc
 import NIOCore
 import NIOPosix
 
@@ -11,14 +13,45 @@ final class DNSServer: Sendable {
 
     private init(channel: Channel) { self.channel = channel }
 
-    static func start(address: IPv4Address, lookup: @escaping Lookup) throws -> DNSServer {
-        let channel = try DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// Listens on `address`:53, in this process's namespace or, with `namespace`, inside the namespace at that
+    /// path (an overlay network's gateway lives on the bridge in its own namespace): the socket is made and bound
+    /// there, and served from here.
+    static func start(address: IPv4Address, namespace: String? = nil, lookup: @escaping Lookup) throws -> DNSServer {
+        let bootstrap = DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.pipeline.addHandler(Handler(lookup: lookup))
             }
-            .bind(host: address.description, port: 53).wait()
-        return DNSServer(channel: channel)
+        guard let namespace else {
+            return DNSServer(channel: try bootstrap.bind(host: address.description, port: 53).wait())
+        }
+        let fd = try NamespaceThread.run(in: .path(namespace)) { () throws -> Int32 in
+            let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { throw NetlinkError.system(step: "dns socket", errno: errno) }
+            var one: Int32 = 1
+            _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            var sin = sockaddr_in()
+            sin.sin_family = sa_family_t(AF_INET)
+            sin.sin_port = in_port_t(53).bigEndian
+            sin.sin_addr.s_addr = address.value.bigEndian
+            let rc = withUnsafePointer(to: &sin) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard rc == 0 else {
+                let e = errno
+                close(fd)
+                throw NetlinkError.system(step: "dns bind \(address):53 in \(namespace)", errno: e)
+            }
+            return fd
+        }
+        do {
+            return DNSServer(channel: try bootstrap.withBoundSocket(fd).wait())
+        } catch {
+            close(fd)
+            throw error
+        }
     }
 
     func stop() { channel.close(promise: nil) }

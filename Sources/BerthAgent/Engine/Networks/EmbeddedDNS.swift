@@ -8,10 +8,11 @@ struct EmbeddedDNS {
 
     /// Starts `network`'s server on its gateway address unless it runs already; failures are logged, since the
     /// network works without names.
-    mutating func start(for network: NetworkRecord, logger: Logger, lookup: @escaping DNSServer.Lookup) {
+    mutating func start(for network: NetworkRecord, namespace: String? = nil, logger: Logger,
+                        lookup: @escaping DNSServer.Lookup) {
         guard network.resolvesNames, let gateway = network.pool?.gateway, servers[network.id] == nil else { return }
         do {
-            servers[network.id] = try DNSServer.start(address: gateway, lookup: lookup)
+            servers[network.id] = try DNSServer.start(address: gateway, namespace: namespace, lookup: lookup)
         } catch {
             logger.error("cannot start DNS server", metadata: ["network": "\(network.name)", "error": "\(error)"])
         }

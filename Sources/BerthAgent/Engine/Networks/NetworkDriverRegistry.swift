@@ -8,8 +8,8 @@ struct NetworkDriverRegistry: Sendable {
     }
 
     /// The drivers of a stock agent. The one place drivers are constructed.
-    static func standard() -> NetworkDriverRegistry {
-        NetworkDriverRegistry([BridgeDriver()])
+    static func standard(execRoot: String) -> NetworkDriverRegistry {
+        NetworkDriverRegistry([BridgeDriver(), OverlayDriver(root: execRoot + "/overlay")])
     }
 
     mutating func register(_ driver: any NetworkDriver) { drivers[driver.name] = driver }

@@ -17,7 +17,7 @@ extension NetworkResource {
             Name: record.name, Id: record.id, Created: record.created, Scope: (record.scope ?? .local).rawValue,
             Driver: record.driver, EnableIPv4: true, EnableIPv6: false,
             IPAM: IPAMSettings(Driver: "default", Options: nil, Config: config),
-            Internal: record.internal, Attachable: false, Ingress: false, ConfigFrom: .init(Network: ""),
+            Internal: record.internal, Attachable: record.attachable ?? false, Ingress: false, ConfigFrom: .init(Network: ""),
             ConfigOnly: false, Containers: containers, Options: record.options, Labels: record.labels)
     }
 }

@@ -23,11 +23,18 @@ public actor NetworkStore {
     var dns = EmbeddedDNS()
     /// Networks whose bridge, rules and DNS server this agent process has set up (lazily, on first use).
     var up: Set<String> = []
+    /// The cluster store's side of the overlay driver, once the cluster agent is attached.
+    var overlay: OverlayStore?
+    /// Every overlay endpoint the store holds (this machine's and the others'), fed by the watch.
+    var peers = OverlayPeerTable(localNode: "")
+    /// Per overlay network up here: the tunnel entries programmed on its VXLAN device.
+    var programmed: [String: Set<TunnelEntry>] = [:]
+    var overlayTasks: [Task<Void, Never>] = []
 
     public init(dataRoot: String, execRoot: String, logger: Logger, bridge: String = "berth0", bip: String? = nil,
                 mtu: Int? = nil) {
         self.init(dataRoot: dataRoot, execRoot: execRoot, logger: logger, bridge: bridge, bip: bip, mtu: mtu,
-                  drivers: .standard())
+                  drivers: .standard(execRoot: execRoot))
     }
 
     init(dataRoot: String, execRoot: String, logger: Logger, bridge: String, bip: String?, mtu: Int?,
@@ -109,8 +116,15 @@ public actor NetworkStore {
         guard let driver = drivers.driver(for: network) else { return }
         try driver.createNetwork(network, allBridges: registry.bridges)
         let id = network.id
-        dns.start(for: network, logger: logger) { [weak self] name in await self?.lookup(network: id, name: name) }
+        let namespace = (driver as? OverlayDriver).map { $0.namespacePath(network) }
+        dns.start(for: network, namespace: namespace, logger: logger) { [weak self] name in
+            await self?.lookup(network: id, name: name)
+        }
         up.insert(network.id)
+        if network.isGlobal {
+            programmed[network.id] = []
+            reprogram(network.id)
+        }
     }
 
     // MARK: networks
@@ -121,7 +135,7 @@ public actor NetworkStore {
         return try registry.find(reference)
     }
 
-    func create(_ request: NetworkCreateRequest) throws -> String {
+    func create(_ request: NetworkCreateRequest) async throws -> String {
         loadIfNeeded()
         let name = request.Name
         guard !name.isEmpty else { throw NetworkError.invalid("network name must not be empty") }
@@ -138,6 +152,7 @@ public actor NetworkStore {
         }
         let configs = request.IPAM?.Config ?? []
         guard configs.count <= 1 else { throw NetworkError.invalid("berthd supports one IPv4 subnet per network") }
+        if driver.scope == .global { return try await createGlobal(request, driver: driver, config: configs.first) }
         let pool = try Self.pool(configs.first, avoiding: registry.subnets)
         let id = EngineNaming.randomID()
         let options = request.Options ?? [:]
@@ -195,10 +210,11 @@ public actor NetworkStore {
         }
     }
 
-    func remove(_ reference: String) throws {
+    func remove(_ reference: String) async throws {
         let record = try find(reference)
         if record.predefined { throw NetworkError.predefined(record.name) }
         if registry.hasEndpoints(on: record.id) { throw NetworkError.activeEndpoints(name: record.name, id: record.id) }
+        if record.isGlobal { try await removeGlobal(record) }
         takeDown(record)
         registry.remove(network: record.id)
     }
@@ -207,14 +223,15 @@ public actor NetworkStore {
     private func takeDown(_ record: NetworkRecord) {
         dns.stop(networkID: record.id)
         up.remove(record.id)
+        programmed[record.id] = nil
         try? drivers.driver(for: record)?.deleteNetwork(record)
     }
 
-    func prune() -> [String] {
+    func prune() async -> [String] {
         loadIfNeeded()
         var deleted: [String] = []
         for record in registry.networks.values where !record.predefined {
-            if (try? remove(record.id)) != nil { deleted.append(record.name) }
+            if (try? await remove(record.id)) != nil { deleted.append(record.name) }
         }
         return deleted.sorted()
     }
@@ -256,7 +273,7 @@ public actor NetworkStore {
     func sandbox(_ containerID: String) -> Sandbox { sandboxes.sandbox(containerID) }
 
     /// Builds the sandbox of a starting container and plugs its endpoints in; returns how it joins and its files.
-    func prepare(_ request: ContainerNetworkRequest) throws -> (NetworkJoin, [BindFile]) {
+    func prepare(_ request: ContainerNetworkRequest) async throws -> (NetworkJoin, [BindFile]) {
         loadIfNeeded()
         switch request.mode {
         case .host:
@@ -276,8 +293,9 @@ public actor NetworkStore {
             names += request.endpointsConfig.keys.filter { !names.contains($0) && $0 != "none" }.sorted()
             for (index, name) in names.enumerated() {
                 let network = try find(name)
-                try connect(request, network: network, settings: request.endpointsConfig[name] ?? EndpointSettings(),
-                            sandbox: box, publish: index == 0)
+                try await connect(request, network: network,
+                                  settings: request.endpointsConfig[name] ?? EndpointSettings(), sandbox: box,
+                                  publish: index == 0)
             }
             let mine = registry.endpoints(of: request.id)
             let resolver = mine.first.flatMap { registry.networks[$0.networkID] }
@@ -292,7 +310,7 @@ public actor NetworkStore {
 
     /// Allocates an address (and host ports) for `request` on `network` and plugs it into the sandbox.
     private func connect(_ request: ContainerNetworkRequest, network: NetworkRecord, settings: EndpointSettings,
-                         sandbox box: Sandbox, publish: Bool) throws {
+                         sandbox box: Sandbox, publish: Bool) async throws {
         guard let driver = drivers.driver(for: network), let pool = network.pool else {
             throw NetworkError.invalid("container cannot be connected to network \(network.name) with driver \(network.driver)")
         }
@@ -301,14 +319,18 @@ public actor NetworkStore {
             throw NetworkError.alreadyConnected(container: request.name, network: network.name)
         }
         let requested = settings.IPAMConfig?.IPv4Address.flatMap { $0.isEmpty ? nil : IPv4Address($0) }
+        let endpointID = EngineNaming.randomID()
         let address: IPv4Address
         do {
-            address = try EndpointAllocator.address(in: pool, requested: requested,
-                                                    taken: registry.takenAddresses(on: network.id))
+            if network.isGlobal {
+                address = try await claimGlobalAddress(network, pool: pool, requested: requested, endpoint: endpointID)
+            } else {
+                address = try EndpointAllocator.address(in: pool, requested: requested,
+                                                        taken: registry.takenAddresses(on: network.id))
+            }
         } catch let failure as IPv4Pool.Failure {
             throw NetworkError.pool(failure)
         }
-        let endpointID = EngineNaming.randomID()
         let ports: [PortMapping]
         do {
             ports = publish ? try EndpointAllocator.ports(request.hostBindings, exposed: request.exposed,
@@ -326,23 +348,31 @@ public actor NetworkStore {
                                       interface: EndpointAllocator.interface(used: Set(mine.map(\.interface))),
                                       hostVeth: EndpointAllocator.hostVeth(endpointID: endpointID), address: address,
                                       mac: EndpointAllocator.mac(for: address), aliases: aliases, ports: ports)
-        do { try ensureUp(network) } catch { throw NetworkError.kernel("\(error)") }
-        try sandboxes.plug(endpoint, network: network, driver: driver, into: box)
+        do {
+            do { try ensureUp(network) } catch { throw NetworkError.kernel("\(error)") }
+            try sandboxes.plug(endpoint, network: network, driver: driver, into: box)
+        } catch {
+            if network.isGlobal { await overlay?.withdraw(network: network.id, endpoint: endpointID, address: address) }
+            throw error
+        }
         mine.append(endpoint)
         do { try registry.setEndpoints(mine, of: request.id) } catch {
             sandboxes.unplug(endpoint, network: network, driver: driver)
+            if network.isGlobal { await overlay?.withdraw(network: network.id, endpoint: endpointID, address: address) }
             throw NetworkError.kernel("\(error)")
         }
+        if network.isGlobal { await publishGlobal(endpoint) }
     }
 
     /// `docker network connect` on a running container: plugs a new endpoint into its sandbox.
-    func connectRunning(_ request: ContainerNetworkRequest, network reference: String, settings: EndpointSettings) throws {
+    func connectRunning(_ request: ContainerNetworkRequest, network reference: String,
+                        settings: EndpointSettings) async throws {
         let network = try find(reference)
         let box = sandboxes.sandbox(request.id)
         guard sandboxes.exists(box) else {
             throw NetworkError.invalid("container \(request.name) has no network sandbox of its own")
         }
-        try connect(request, network: network, settings: settings, sandbox: box, publish: false)
+        try await connect(request, network: network, settings: settings, sandbox: box, publish: false)
         if network.resolvesNames, let gateway = network.pool?.gateway {
             sandboxes.useEmbeddedServer(gateway, directory: request.directory)
         }
@@ -356,6 +386,7 @@ public actor NetworkStore {
             throw NetworkError.notConnected(container: name, network: network.name)
         }
         if let driver = drivers.driver(for: network) { sandboxes.unplug(mine[index], network: network, driver: driver) }
+        if network.isGlobal { withdrawGlobal(mine[index]) }
         mine.remove(at: index)
         try? registry.setEndpoints(mine, of: containerID)
     }
@@ -366,6 +397,7 @@ public actor NetworkStore {
             guard let network = registry.networks[endpoint.networkID], let driver = drivers.driver(for: network)
             else { continue }
             sandboxes.unplug(endpoint, network: network, driver: driver)
+            if network.isGlobal { withdrawGlobal(endpoint) }
         }
         try? registry.setEndpoints([], of: containerID)
         sandboxes.remove(sandboxes.sandbox(containerID))
@@ -377,9 +409,13 @@ public actor NetworkStore {
     /// The embedded DNS server's answer: addresses of containers on `network` called `name` (name, alias, short ID).
     func lookup(network: String, name: String) -> [IPv4Address]? {
         let wanted = name.lowercased()
-        let matches = registry.endpoints(on: network).filter { e in
+        var matches = registry.endpoints(on: network).filter { e in
             e.containerName.lowercased() == wanted || e.aliases.contains { $0.lowercased() == wanted }
+        }.map(\.address)
+        // Overlay: every machine's endpoints on the network, as the store has them.
+        if registry.networks[network]?.isGlobal == true {
+            for a in peers.resolve(network: network, name: name) ?? [] where !matches.contains(a) { matches.append(a) }
         }
-        return matches.isEmpty ? nil : matches.map(\.address)
+        return matches.isEmpty ? nil : matches
     }
 }

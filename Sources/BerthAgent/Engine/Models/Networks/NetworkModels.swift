@@ -20,9 +20,16 @@ public struct NetworkRecord: Codable, Sendable, Equatable {
     public var options: [String: String]
     /// The driver's scope when the network was made; nil in records written before scopes existed (`local`).
     public var scope: NetworkScope? = nil
+    /// The VXLAN network identifier of an overlay network (cluster-wide).
+    public var vni: Int? = nil
+    /// Whether `--attachable` was given (overlay).
+    public var attachable: Bool? = nil
 
     /// Names on the default bridge are not resolved (docker's legacy links aside).
-    public var resolvesNames: Bool { driver == "bridge" && !predefined }
+    public var resolvesNames: Bool { (driver == "bridge" || driver == "overlay") && !predefined }
+
+    /// Whether the network comes from the cluster store (overlay) rather than this machine alone.
+    public var isGlobal: Bool { scope == .global }
 }
 
 /// A container's endpoint on one network, live while the container runs.
