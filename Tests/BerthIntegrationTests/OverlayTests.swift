@@ -90,7 +90,10 @@ struct OverlayTests {
         #expect(h.docker("ovl2", ["run", "-d", "--name", "c2", "--network", "ov_net1", "bb", "sleep", "600"]).status == 0)
         let running = Date()
         let routes = h.docker("ovl1", ["exec", "c1", "ip", "r"]).stdout
-        #expect(routes.contains("10.0.0.0/24 dev eth0"), "\(routes)")
+        #expect(routes.contains("10.0.0.0/24 dev eth0") && routes.contains("default via 172.18.0.1 dev eth1"),
+                "\(routes)")
+        let gw = h.docker("ovl1", ["network", "inspect", "-f", "{{.Driver}} {{.Scope}}", "docker_gwbridge"]).stdout
+        #expect(gw.contains("bridge local"), "\(gw)")
         let converged = eventually(10) { h.docker("ovl1", ["exec", "c1", "ping", "-c", "1", "-W", "1", "c2"]).status == 0 }
         #expect(converged != nil, "c1 cannot ping c2")
         print("overlay: create + run to first cross-host ping: \(String(format: "%.2f", Date().timeIntervalSince(t0))) s; "

@@ -96,7 +96,7 @@ public struct BridgeDriver: NetworkDriver {
                 try box.setLink(.name(endpoint.interface), LinkChange(up: true))
                 try box.addAddress(InterfaceAddress(address: endpoint.address, prefix: pool.subnet.prefix,
                                                     device: .name(endpoint.interface)))
-                if !network.internal, endpoint.interface == "eth0" {
+                if !network.internal, endpoint.routesDefault {
                     try box.addRoute(IPv4Route(gateway: pool.gateway, device: .name(endpoint.interface)))
                 }
             }

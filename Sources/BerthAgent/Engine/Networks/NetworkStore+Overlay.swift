@@ -172,6 +172,20 @@ extension NetworkStore {
 
     // MARK: endpoints
 
+    /// dockerd's `docker_gwbridge`: the local bridge (made on first use) that overlay containers leave by.
+    func gatewayBridge() async throws -> NetworkRecord {
+        if let gw = registry.network(named: Self.gatewayBridgeName) { return gw }
+        let options = ["com.docker.network.bridge.name": Self.gatewayBridgeName,
+                       "com.docker.network.bridge.enable_icc": "false",
+                       "com.docker.network.bridge.enable_ip_masquerade": "true"]
+        let id = try await create(NetworkCreateRequest(Name: Self.gatewayBridgeName, Driver: "bridge", Internal: false,
+                                                       Attachable: nil, EnableIPv6: nil, IPAM: nil, Options: options,
+                                                       Labels: nil))
+        return try find(id)
+    }
+
+    static let gatewayBridgeName = "docker_gwbridge"
+
     /// An address on an overlay network no machine uses: the requested one (claimed, or refused as in use), else
     /// the lowest free one, claimed in the store (retried past addresses another machine claimed first).
     func claimGlobalAddress(_ network: NetworkRecord, pool: IPv4Pool, requested: IPv4Address?,

@@ -291,11 +291,19 @@ public actor NetworkStore {
         do {
             var names = request.mode.primaryNetwork.map { [$0] } ?? []
             names += request.endpointsConfig.keys.filter { !names.contains($0) && $0 != "none" }.sorted()
+            var viaGateway = false
             for (index, name) in names.enumerated() {
                 let network = try find(name)
+                // As dockerd: an overlay container reaches its machine and the outside (and publishes its ports)
+                // through a second interface on the local docker_gwbridge.
+                if index == 0, network.isGlobal, !network.internal { viaGateway = true }
                 try await connect(request, network: network,
                                   settings: request.endpointsConfig[name] ?? EndpointSettings(), sandbox: box,
-                                  publish: index == 0)
+                                  publish: index == 0 && !viaGateway)
+            }
+            if viaGateway {
+                try await connect(request, network: try await gatewayBridge(), settings: EndpointSettings(),
+                                  sandbox: box, publish: true, defaultRoute: true)
             }
             let mine = registry.endpoints(of: request.id)
             let resolver = mine.first.flatMap { registry.networks[$0.networkID] }
@@ -310,7 +318,7 @@ public actor NetworkStore {
 
     /// Allocates an address (and host ports) for `request` on `network` and plugs it into the sandbox.
     private func connect(_ request: ContainerNetworkRequest, network: NetworkRecord, settings: EndpointSettings,
-                         sandbox box: Sandbox, publish: Bool) async throws {
+                         sandbox box: Sandbox, publish: Bool, defaultRoute: Bool? = nil) async throws {
         guard let driver = drivers.driver(for: network), let pool = network.pool else {
             throw NetworkError.invalid("container cannot be connected to network \(network.name) with driver \(network.driver)")
         }
@@ -347,7 +355,8 @@ public actor NetworkStore {
                                       containerName: request.name,
                                       interface: EndpointAllocator.interface(used: Set(mine.map(\.interface))),
                                       hostVeth: EndpointAllocator.hostVeth(endpointID: endpointID), address: address,
-                                      mac: EndpointAllocator.mac(for: address), aliases: aliases, ports: ports)
+                                      mac: EndpointAllocator.mac(for: address), aliases: aliases, ports: ports,
+                                      defaultRoute: defaultRoute)
         do {
             do { try ensureUp(network) } catch { throw NetworkError.kernel("\(error)") }
             try sandboxes.plug(endpoint, network: network, driver: driver, into: box)

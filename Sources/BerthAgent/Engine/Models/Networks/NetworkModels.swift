@@ -45,6 +45,11 @@ public struct EndpointRecord: Codable, Sendable, Equatable {
     public var mac: String
     public var aliases: [String]
     public var ports: [PortMapping]
+    /// Whether the container's default route leaves by this endpoint; nil: when it is `eth0`. (An overlay
+    /// container's default route leaves by its `docker_gwbridge` endpoint, `eth1`.)
+    public var defaultRoute: Bool? = nil
+
+    public var routesDefault: Bool { defaultRoute ?? (interface == "eth0") }
 }
 
 // MARK: Engine API shapes
