@@ -9,7 +9,8 @@ struct NetworkChurnTests {
     static let machine = "churn1"
 
     /// What a container could leave behind on the host, one count per line.
-    static let census = "ip -o link show type veth | wc -l; ip netns | wc -l; ls /run/berth/netns | wc -l; "
+    /// veths other than the lab host's own eth0 (itself a veth), namespaces, sandboxes, berth rules, mounts.
+    static let census = "ip -o link show type veth | grep -vc ' eth0@'; ip netns | wc -l; ls /run/berth/netns | wc -l; "
         + "iptables-save | grep -c berth; wc -l < /proc/self/mountinfo"
 
     @Test func hundredContainersLeaveNothingBehind() throws {
