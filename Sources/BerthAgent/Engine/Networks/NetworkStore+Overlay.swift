@@ -1,4 +1,5 @@
 import BerthCore
+import BerthRuntime
 import Logging
 
 /// Global (overlay) networks: written to the cluster store by whichever machine creates them, learnt by every
