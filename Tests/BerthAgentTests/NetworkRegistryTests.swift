@@ -111,7 +111,8 @@ import Testing
 /// A driver that programs nothing: the store's decisions are checked without root.
 final class RecordingDriver: NetworkDriver, @unchecked Sendable {
     var name: String { "recording" }
-    var scope: NetworkScope { .global }
+    /// Local: a global driver's networks go through the cluster store (see OverlayStoreTests).
+    var scope: NetworkScope { .local }
     private let lock = NSLock()
     private var _calls: [String] = []
     var calls: [String] {
@@ -143,7 +144,7 @@ final class RecordingDriver: NetworkDriver, @unchecked Sendable {
         request.Driver = "recording"
         let id = try await store.create(request)
         let shown = try await store.inspect("n1")
-        #expect(shown.Id == id && shown.Driver == "recording" && shown.Scope == "global")
+        #expect(shown.Id == id && shown.Driver == "recording" && shown.Scope == "local")
         #expect(shown.IPAM.Config?.first?.Subnet == "172.18.0.0/16")
         request.Driver = "overlay"
         request.Name = "n2"
