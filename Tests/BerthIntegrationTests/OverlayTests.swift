@@ -128,6 +128,16 @@ struct OverlayTests {
         let busy = h.docker("ovl3", ["network", "rm", "ov_net1"])
         #expect(busy.status != 0 && busy.stderr.contains("active endpoints"), "\(busy)")
 
+        // ovl2's agent stops (its containers keep running): its lease goes and c2 leaves ovl1's tables; started
+        // again, it publishes c2 once more and the two ping again.
+        let neighbours = { h.berth(["ssh", "ovl1", "ip netns exec 1-\(id.prefix(10)) ip neigh show dev vxlan0"]).stdout }
+        #expect(neighbours().contains(a2), "\(neighbours())")
+        #expect(h.berth(["ssh", "ovl2", "berthd-ctl stop"]).status == 0)
+        #expect(eventually(20) { !neighbours().contains(a2) } != nil, "c2 stayed in ovl1's table with its agent down")
+        #expect(h.berth(["ssh", "ovl2", "berthd-ctl start"]).status == 0)
+        #expect(eventually(20) { neighbours().contains(a2) } != nil, "c2 not published again after the agent came back")
+        #expect(eventually(10) { h.docker("ovl1", ["exec", "c1", "ping", "-c", "1", "-W", "1", "c2"]).status == 0 } != nil)
+
         // c2 gone: its entries leave ovl1's VXLAN device.
         #expect(h.docker("ovl2", ["rm", "-f", "c2"]).status == 0)
         let cleared = eventually(5) {
