@@ -60,6 +60,21 @@ struct ClusterAgentUnitTests {
         await a.stop()
     }
 
+    @Test func everyKeyOfARevokedLeaseIsSeenGone() async throws {
+        // etcd deletes a lease's keys in one revision and reports them in one message: none may be skipped.
+        let store = FakeClusterStore()
+        let agent = ClusterAgent(settings: settings, store: store, node: ClusterAgentTests.node("e1"), leaseTTL: 5,
+                                 logger: ClusterAgentTests.logger)
+        await agent.start()
+        #expect(await eventually(5) { await agent.watching })
+        let lease = try await store.grantLease(ttl: 60)
+        for key in ["a", "b", "c"] { try await store.put("/berth/overlay/endpoints/n/\(key)", "x", lease: lease) }
+        #expect(await eventually(5) { await agent.snapshot(prefix: "/berth/overlay/").count == 3 })
+        await store.expire(lease)
+        #expect(await eventually(5) { await agent.snapshot(prefix: "/berth/overlay/").isEmpty })
+        await agent.stop()
+    }
+
     @Test func aCutStoreIsRetriedAndTheWatchResumes() async throws {
         let store = FakeClusterStore()
         let agent = ClusterAgent(settings: settings, store: store, node: ClusterAgentTests.node("e1"), leaseTTL: 1,

@@ -57,8 +57,11 @@ extension ClusterAgent {
         case .events(let id, let events):
             let index = Int(id) - 1
             guard ranges.indices.contains(index) else { return }
-            for event in events where event.revision >= nextRevision[index] {
-                nextRevision[index] = event.revision + 1
+            // Several events can share one revision (a transaction, a lease revoked with all its keys): the floor
+            // is taken once per message, so only revisions already applied before it are skipped.
+            let floor = nextRevision[index]
+            for event in events where event.revision >= floor {
+                nextRevision[index] = max(nextRevision[index], event.revision + 1)
                 switch event.kind {
                 case .put:
                     mirror[event.key] = ClusterKeyValue(key: event.key, value: event.value,

@@ -79,14 +79,19 @@ actor FakeClusterStore: ClusterStore {
         expire(lease)
     }
 
-    /// Ends `lease` as etcd does when its TTL runs out: its keys are deleted.
+    /// Ends `lease` as etcd does when its TTL runs out: its keys are deleted, all in one revision, reported in one
+    /// watch message.
     func expire(_ lease: Int64) {
         leases.remove(lease)
-        for kv in keys.values.sorted(by: { $0.key < $1.key }) where kv.lease == lease {
-            revision += 1
+        let gone = keys.values.sorted(by: { $0.key < $1.key }).filter { $0.lease == lease }
+        guard !gone.isEmpty else { return }
+        revision += 1
+        var events: [ClusterWatchEvent] = []
+        for kv in gone {
             keys[kv.key] = nil
-            emit(ClusterWatchEvent(kind: .delete, key: kv.key, revision: revision))
+            events.append(ClusterWatchEvent(kind: .delete, key: kv.key, revision: revision))
         }
+        emit(events)
     }
 
     nonisolated func watch(_ ranges: [EtcdGateway.WatchRange]) -> AsyncThrowingStream<EtcdGateway.WatchMessage, Error> {
@@ -111,11 +116,15 @@ actor FakeClusterStore: ClusterStore {
         watchers[id] = (ranges, sink)
     }
 
-    private func emit(_ event: ClusterWatchEvent) {
-        history.append(event)
+    private func emit(_ event: ClusterWatchEvent) { emit([event]) }
+
+    /// Events of one revision, one message per watched range that covers any of them.
+    private func emit(_ events: [ClusterWatchEvent]) {
+        history.append(contentsOf: events)
         for w in watchers.values {
-            for (index, range) in w.ranges.enumerated() where event.key.hasPrefix(range.prefix) {
-                w.sink.yield(.events(watchID: Int64(index + 1), [event]))
+            for (index, range) in w.ranges.enumerated() {
+                let covered = events.filter { $0.key.hasPrefix(range.prefix) }
+                if !covered.isEmpty { w.sink.yield(.events(watchID: Int64(index + 1), covered)) }
             }
         }
     }
