@@ -9,9 +9,12 @@ public struct LinkChange: Sendable, Equatable {
     public var name: String?
     /// Moves the link into this namespace.
     public var namespace: NetworkNamespace?
+    /// `promisc on|off`.
+    public var promiscuous: Bool?
 
     public init(up: Bool? = nil, master: LinkReference? = nil, mtu: Int? = nil, address: MACAddress? = nil,
-                name: String? = nil, namespace: NetworkNamespace? = nil) {
+                name: String? = nil, namespace: NetworkNamespace? = nil, promiscuous: Bool? = nil) {
+        self.promiscuous = promiscuous
         self.up = up
         self.master = master
         self.mtu = mtu

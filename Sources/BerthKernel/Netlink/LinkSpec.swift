@@ -30,6 +30,8 @@ public enum LinkKind: Sendable, Equatable {
     case veth(peer: VethPeer)
     case vxlan(VXLANOptions)
     case macvlan(mode: MacvlanMode, parent: LinkReference)
+    /// An 802.1Q sub-interface (`ip link add link eth0 name eth0.10 type vlan id 10`); needs the 8021q module.
+    case vlan(id: UInt16, parent: LinkReference)
 
     /// The kernel's name for it (`IFLA_INFO_KIND`).
     public var kernelName: String {
@@ -38,6 +40,7 @@ public enum LinkKind: Sendable, Equatable {
         case .veth: return "veth"
         case .vxlan: return "vxlan"
         case .macvlan: return "macvlan"
+        case .vlan: return "vlan"
         }
     }
 }

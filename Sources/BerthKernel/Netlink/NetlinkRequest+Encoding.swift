@@ -41,13 +41,15 @@ extension NetlinkRequest {
                     }
                 case .macvlan(let mode, _):
                     info.nest(RTNL.IFLA_INFO_DATA) { $0.attribute(RTNL.IFLA_MACVLAN_MODE, u32: mode.rawValue) }
+                case .vlan(let id, _):
+                    info.nest(RTNL.IFLA_INFO_DATA) { $0.attribute(RTNL.IFLA_VLAN_ID, u16: id) }
                 }
             }
             return w.finish()
 
         case .setLink(let link, let change):
             var w = NetlinkWriter(type: RTNL.RTM_NEWLINK, flags: ack, sequence: sequence)
-            w.ifinfomsg(index: try context.index(link), up: change.up)
+            w.ifinfomsg(index: try context.index(link), up: change.up, promiscuous: change.promiscuous)
             try Self.linkAttributes(&w, mtu: change.mtu, address: change.address, master: change.master,
                                     namespace: change.namespace, parent: nil, name: change.name, context: context)
             return w.finish()
@@ -114,8 +116,10 @@ extension NetlinkRequest {
     }
 
     static func parent(of kind: LinkKind) -> LinkReference? {
-        if case .macvlan(_, let parent) = kind { return parent }
-        return nil
+        switch kind {
+        case .macvlan(_, let parent), .vlan(_, let parent): return parent
+        default: return nil
+        }
     }
 
     /// Link attributes in iproute2's order: mtu, address, master, netns, link (parent), name.
@@ -187,13 +191,13 @@ extension NetlinkRequest {
 
 extension NetlinkWriter {
     /// `struct ifinfomsg`: family, type, index, flags and change (IFF_UP only when `up` is set).
-    mutating func ifinfomsg(index: Int32, up: Bool?) {
+    mutating func ifinfomsg(index: Int32, up: Bool?, promiscuous: Bool? = nil) {
         u8(RTNL.AF_UNSPEC)
         u8(0)
         u16(0)
         i32(index)
-        u32(up == true ? RTNL.IFF_UP : 0)
-        u32(up == nil ? 0 : RTNL.IFF_UP)
+        u32((up == true ? RTNL.IFF_UP : 0) | (promiscuous == true ? RTNL.IFF_PROMISC : 0))
+        u32((up == nil ? 0 : RTNL.IFF_UP) | (promiscuous == nil ? 0 : RTNL.IFF_PROMISC))
     }
 
     /// `struct ifaddrmsg` for IPv4.

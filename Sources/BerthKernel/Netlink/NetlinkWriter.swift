@@ -26,6 +26,10 @@ public struct NetlinkWriter {
     }
 
     public mutating func attribute(_ type: UInt16, u8 v: UInt8) { attribute(type, [v]) }
+    /// A 16-bit value in host byte order (a VLAN ID).
+    public mutating func attribute(_ type: UInt16, u16 v: UInt16) {
+        attribute(type, withUnsafeBytes(of: v.littleEndian) { Array($0) })
+    }
     public mutating func attribute(_ type: UInt16, u32 v: UInt32) {
         attribute(type, withUnsafeBytes(of: v.littleEndian) { Array($0) })
     }

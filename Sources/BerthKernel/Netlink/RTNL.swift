@@ -45,6 +45,7 @@ public enum RTNL {
 
     // net/if.h
     public static let IFF_UP: UInt32 = 0x1
+    public static let IFF_PROMISC: UInt32 = 0x100
 
     // linux/if_link.h
     public static let IFLA_ADDRESS: UInt16 = 1
@@ -66,6 +67,7 @@ public enum RTNL {
     public static let IFLA_VXLAN_PROXY: UInt16 = 11
     public static let IFLA_VXLAN_PORT: UInt16 = 15
     public static let IFLA_MACVLAN_MODE: UInt16 = 1
+    public static let IFLA_VLAN_ID: UInt16 = 1
     /// RTEXT_FILTER_VF, what `ip` asks for on a link lookup.
     public static let RTEXT_FILTER_VF: UInt32 = 1
 

@@ -9,7 +9,8 @@ struct NetworkDriverRegistry: Sendable {
 
     /// The drivers of a stock agent. The one place drivers are constructed.
     static func standard(execRoot: String) -> NetworkDriverRegistry {
-        NetworkDriverRegistry([BridgeDriver(), OverlayDriver(root: execRoot + "/overlay")])
+        NetworkDriverRegistry([BridgeDriver(), OverlayDriver(root: execRoot + "/overlay"),
+                               MacvlanDriver(sandboxRoot: execRoot + "/netns")])
     }
 
     mutating func register(_ driver: any NetworkDriver) { drivers[driver.name] = driver }

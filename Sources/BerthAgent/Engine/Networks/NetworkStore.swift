@@ -156,16 +156,29 @@ public actor NetworkStore {
         let pool = try Self.pool(configs.first, avoiding: registry.subnets)
         let id = EngineNaming.randomID()
         let options = request.Options ?? [:]
+        var createdParent: Bool?
+        if driverName == "macvlan" {
+            let (parent, _) = try MacvlanDriver.settings(options)
+            if let other = registry.networks.values.first(where: { $0.driver == "macvlan" && $0.options["parent"] == parent }) {
+                throw APIError(.forbidden, "network \(other.name) is already using parent interface \(parent)")
+            }
+            if MacvlanDriver.vlan(parent) != nil, !FileManager.default.fileExists(atPath: "/sys/class/net/" + parent) {
+                createdParent = true
+            }
+        }
         let mtu = options["com.docker.network.driver.mtu"].flatMap(Int.init) ?? defaultMTU
-        let record = NetworkRecord(id: id, name: name, driver: driverName, created: Timestamp.now(), pool: pool,
-                                   bridge: options["com.docker.network.bridge.name"] ?? "br-" + String(id.prefix(12)),
+        var record = NetworkRecord(id: id, name: name, driver: driverName, created: Timestamp.now(), pool: pool,
+                                   bridge: driverName != "bridge" ? nil
+                                       : options["com.docker.network.bridge.name"] ?? "br-" + String(id.prefix(12)),
                                    mtu: mtu, internal: request.Internal ?? false,
                                    userSubnet: !(configs.first?.Subnet ?? "").isEmpty, predefined: false,
                                    labels: request.Labels ?? [:], options: options, scope: driver.scope)
+        record.createdParent = createdParent
         do {
             try ensureUp(record)
         } catch {
             try? driver.deleteNetwork(record)
+            if let error = error as? NetworkError { throw error }
             throw NetworkError.kernel("\(error)")
         }
         do { try registry.save(record) } catch {

@@ -24,6 +24,8 @@ public struct NetworkRecord: Codable, Sendable, Equatable {
     public var vni: Int? = nil
     /// Whether `--attachable` was given (overlay).
     public var attachable: Bool? = nil
+    /// Whether the driver made the network's parent interface (a macvlan's VLAN sub-interface), to remove with it.
+    public var createdParent: Bool? = nil
 
     /// Names on the default bridge are not resolved (docker's legacy links aside).
     public var resolvesNames: Bool { (driver == "bridge" || driver == "overlay") && !predefined }
