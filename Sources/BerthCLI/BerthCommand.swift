@@ -10,7 +10,7 @@ public struct BerthCommand: ParsableCommand {
         subcommands: [
             Active.self, Config.self, Create.self, Env.self, Inspect.self, IP.self, Kill.self, Ls.self,
             RegenerateCerts.self, Restart.self, Rm.self, Scp.self, SSH.self, Start.self, Status.self,
-            Stop.self, Upgrade.self, URLCommand.self, Version.self, VolumeCommand.self, EtcdCommand.self,
+            Stop.self, Upgrade.self, URLCommand.self, Version.self, VolumeCommand.self, EtcdCommand.self, FlannelCommand.self,
         ])
 
     public init() {}

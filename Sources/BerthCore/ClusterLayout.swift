@@ -14,6 +14,8 @@ public struct ClusterLayout: Sendable, Equatable {
 
     public var nodesPrefix: String { prefix + "/nodes/" }
     public var networksPrefix: String { prefix + "/networks/" }
+    /// `/berth/flannel/members/<machine>`: the machines `berth flannel create/join` gave the flannel role.
+    public var flannelMembersPrefix: String { prefix + "/flannel/members/" }
 
     /// `/berth/nodes/<engine-id>`: an agent's node record, held by a lease its agent keeps alive.
     public func nodeKey(engineID: String) -> String { nodesPrefix + engineID }

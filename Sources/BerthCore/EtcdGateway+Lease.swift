@@ -10,6 +10,16 @@ extension EtcdGateway {
         Request(path: "/v3/lease/revoke", body: object([("ID", quoted(String(lease)))]))
     }
 
+    /// The seconds a lease has left (`/v3/lease/timetolive`).
+    public static func timeToLive(_ lease: Int64) -> Request {
+        Request(path: "/v3/lease/timetolive", body: object([("ID", quoted(String(lease)))]))
+    }
+
+    /// The TTL left, -1 when the lease is gone.
+    public static func decodeTimeToLive(_ body: String) throws -> Int64 {
+        try answer(body)["TTL"]?.stringValue.flatMap { Int64($0) } ?? -1
+    }
+
     /// Every key starting with `prefix` removed in one request.
     public static func delete(prefix: String) -> Request {
         Request(path: "/v3/kv/deleterange",

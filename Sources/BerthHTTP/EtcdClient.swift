@@ -53,6 +53,14 @@ public final class EtcdClient: Sendable {
         try EtcdGateway.decodeTxn(call(EtcdGateway.createIfAbsent(key, value, lease: lease)))
     }
 
+    /// The seconds `lease` has left, -1 when it is gone.
+    public func timeToLive(_ lease: Int64) throws -> Int64 {
+        try EtcdGateway.decodeTimeToLive(call(EtcdGateway.timeToLive(lease)))
+    }
+
+    /// Removes every key under `prefix`.
+    public func delete(prefix: String) throws { _ = try call(EtcdGateway.delete(prefix: prefix)) }
+
     /// A new etcd lease of `ttl` seconds; keys put with it go when it expires.
     public func grantLease(ttl: Int) throws -> Int64 {
         try EtcdGateway.decodeLease(call(EtcdGateway.grantLease(ttl: ttl)))

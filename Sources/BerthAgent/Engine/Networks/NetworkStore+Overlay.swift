@@ -23,6 +23,7 @@ extension NetworkStore {
                 await self.applyOverlay(event)
             }
         })
+        attachFlannel(cluster: cluster)
         overlayTasks.append(Task { [weak self] in
             var published: Int64 = 0
             while !Task.isCancelled {

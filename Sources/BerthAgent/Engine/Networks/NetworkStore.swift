@@ -30,6 +30,8 @@ public actor NetworkStore {
     /// Per overlay network up here: the tunnel entries programmed on its VXLAN device.
     var programmed: [String: Set<TunnelEntry>] = [:]
     var overlayTasks: [Task<Void, Never>] = []
+    /// flannel's view from the store and what this machine set up for it.
+    var flannel = FlannelState()
 
     public init(dataRoot: String, execRoot: String, logger: Logger, bridge: String = "berth0", bip: String? = nil,
                 mtu: Int? = nil) {
@@ -111,7 +113,7 @@ public actor NetworkStore {
         sandboxes.removeStale(running: running)
     }
 
-    private func ensureUp(_ network: NetworkRecord) throws {
+    func ensureUp(_ network: NetworkRecord) throws {
         guard !up.contains(network.id) else { return }
         guard let driver = drivers.driver(for: network) else { return }
         try driver.createNetwork(network, allBridges: registry.bridges)
