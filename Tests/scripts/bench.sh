@@ -56,7 +56,13 @@ echo "berthd binary: $((size / 1024 / 1024)) MiB ($size bytes); idle RSS: $((rss
 
 
 # Sections, in order: each is sourced with the helpers above, hosts b1..b3 (and b0) up, docker pointed at b1.
+# BENCH_SECTIONS="overlay flannel" runs only the sections whose file names contain one of the words.
 for section in "$(dirname "$0")"/bench.d/*.sh; do
+  if [ -n "${BENCH_SECTIONS:-}" ]; then
+    keep=0; for w in $BENCH_SECTIONS; do case "$(basename "$section")" in *"$w"*) keep=1 ;; esac; done
+    [ "$keep" = 1 ] || continue
+  fi
+  eval "$("$BERTH" env b1)"
   # shellcheck source=/dev/null
   source "$section"
 done
