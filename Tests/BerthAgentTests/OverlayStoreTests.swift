@@ -96,3 +96,17 @@ struct OverlayStoreTests {
         #expect(!netlink.lines.contains { $0.contains("10.0.0.2") }, "a local endpoint needs no tunnel entry")
     }
 }
+
+@Suite("macvlan options")
+struct MacvlanOptionTests {
+    @Test func parentModeAndVLANs() throws {
+        let (parent, mode) = try MacvlanDriver.settings(["parent": "eth0", "macvlan_mode": "private"])
+        #expect(parent == "eth0" && mode == .private)
+        #expect(try MacvlanDriver.settings(["parent": "eth0"]).mode == .bridge)
+        #expect(throws: NetworkError.self) { try MacvlanDriver.settings([:]) }
+        #expect(throws: NetworkError.self) { try MacvlanDriver.settings(["parent": "eth0", "macvlan_mode": "x"]) }
+        #expect(throws: NetworkError.self) { try MacvlanDriver.settings(["parent": "eth0", "nosuch": "1"]) }
+        #expect(MacvlanDriver.vlan("eth0.10")! == ("eth0", 10))
+        #expect(MacvlanDriver.vlan("eth0") == nil && MacvlanDriver.vlan("eth0.5000") == nil)
+    }
+}
