@@ -42,7 +42,7 @@ sandbox() { eval "$("$BERTH" env "$1")"; docker inspect -f '{{.NetworkSettings.S
 ovip() { eval "$("$BERTH" env "$1")"; docker inspect -f '{{(index .NetworkSettings.Networks "benchov").IPAddress}}' "ovb-$1"; }
 ip1=$("$BERTH" ip b1); ip2=$("$BERTH" ip b2)
 s1=$(sandbox b1); s2=$(sandbox b2); o1=$(ovip b1)
-gbps() { python3 -c 'import json,sys; print(f"{json.load(sys.stdin)[\"end\"][\"sum_received\"][\"bits_per_second\"]/1e9:.2f}")'; }
+gbps() { python3 -c 'import json,sys; d=json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]; print(f"{d/1e9:.2f}")'; }
 iperf() {  # iperf SERVER_NETNS_PREFIX CLIENT_NETNS_PREFIX ADDRESS
   "$BERTH" ssh b1 "$1 iperf3 -s -1 -D -p 5299 >/dev/null 2>&1"; sleep 0.3
   "$BERTH" ssh b2 "$2 iperf3 -c $3 -p 5299 -t $IPERF_SECONDS -J" | gbps

@@ -11,7 +11,7 @@ bash "$(dirname "$0")/busybox-rootfs.sh" "$fltar"
 for h in b1 b2 b3; do eval "$("$BERTH" env "$h")"; docker image inspect busybox >/dev/null 2>&1 || docker import "$fltar" busybox >/dev/null; done
 on_exit 'for h in b1 b2 b3; do eval "$("$BERTH" env $h)"; docker rm -f flb-$h; docker network rm flbmac; done'
 fip1=$("$BERTH" ip b1); fip2=$("$BERTH" ip b2)
-flgbps() { python3 -c 'import json,sys; print(f"{json.load(sys.stdin)[\"end\"][\"sum_received\"][\"bits_per_second\"]/1e9:.2f}")'; }
+flgbps() { python3 -c 'import json,sys; d=json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]; print(f"{d/1e9:.2f}")'; }
 fliperf() {  # SERVER_PREFIX CLIENT_PREFIX ADDRESS
   "$BERTH" ssh b1 "$1 iperf3 -s -1 -D -p 5298 >/dev/null 2>&1"; sleep 0.3
   "$BERTH" ssh b2 "$2 iperf3 -c $3 -p 5298 -t $FS -J" | flgbps
