@@ -44,6 +44,11 @@ public struct FlannelService: Sendable {
         return try join(records.map(\.name), timeout: timeout)
     }
 
+    /// Whether the store holds a flannel network config.
+    public func hasConfig() throws -> Bool {
+        try kv.list(prefix: layout.configKey).contains { $0.key == layout.configKey }
+    }
+
     /// Gives the role to more machines and waits for their leases.
     public func join(_ names: [String], timeout: Double = 20) throws -> FlannelListing {
         let records = try targets(names)

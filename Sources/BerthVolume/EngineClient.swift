@@ -54,6 +54,30 @@ public struct EngineClient: Sendable {
         return try JSONDecoder().decode(Info.self, from: r.body).DockerRootDir
     }
 
+    /// Running containers on the default bridge (`--network bridge` or no network given), as (ID, name).
+    public func runningOnDefaultBridge() throws -> [(id: String, name: String)] {
+        let r = try call("GET", "/containers/json")
+        try check(r, "list containers")
+        struct Summary: Decodable {
+            var Id: String
+            var Names: [String]
+            var HostConfig: [String: String]?
+        }
+        return try JSONDecoder().decode([Summary].self, from: r.body).compactMap { c in
+            let mode = c.HostConfig?["NetworkMode"] ?? "default"
+            guard mode == "default" || mode == "bridge" || mode.isEmpty else { return nil }
+            let name = c.Names.first.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 } ?? String(c.Id.prefix(12))
+            return (c.Id, name)
+        }
+    }
+
+    /// `docker stop` (10 s grace).
+    public func stopContainer(_ id: String) throws {
+        let r = try call("POST", "/containers/" + Self.escape(id) + "/stop?t=10")
+        if r.status == 304 { return }
+        try check(r, "stop container \(id)")
+    }
+
     private func call(_ method: String, _ path: String, body: Data? = nil) throws -> HTTPResponse {
         do {
             return try http.request(method: method, url: base + path, body: body)

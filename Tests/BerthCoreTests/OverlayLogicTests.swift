@@ -125,9 +125,9 @@ func endpoint(_ id: String, ip: String, node: String, vtep: String, network: Str
                   publicIP: IPv4Address("10.213.47.2")!, expiresIn: nil),
         ])
         #expect(listing.render() == """
-            MACHINE   SUBNET          BACKEND   PUBLIC IP      EXPIRES IN
-            lab1      10.1.130.0/24   vxlan     10.213.47.2    -
-            lab2      10.1.7.0/24     vxlan     10.213.47.3    23h59m
+            MACHINE   SUBNET          BACKEND   PUBLIC IP     EXPIRES IN
+            lab1      10.1.130.0/24   vxlan     10.213.47.2   -
+            lab2      10.1.7.0/24     vxlan     10.213.47.3   23h59m
 
             """)
         #expect(FlannelListing.duration(59) == "59s" && FlannelListing.duration(61) == "1m1s")

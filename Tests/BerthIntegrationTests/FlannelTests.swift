@@ -85,11 +85,15 @@ struct FlannelTests {
         #expect(etcdctl(h, ["get", "--prefix", "--keys-only", "/coreos.com/"]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
 
-        // vxlan.
+        // vxlan. A container already on fl2's default bridge is stopped first, and named.
+        #expect(h.docker("fl2", ["run", "-d", "--name", "pre", "bb", "sleep", "300"]).status == 0)
         let t0 = Date()
         let up = h.berth(["flannel", "create", "--network", "10.1.0.0/16"])
         try #require(up.status == 0, "\(up.stdout)\(up.stderr)")
         print(up.stdout)
+        #expect(up.stdout.contains("fl2: stopped pre"), "\(up.stdout)")
+        #expect(h.docker("fl2", ["inspect", "-f", "{{.State.Running}}", "pre"]).stdout.hasPrefix("false"))
+        #expect(h.docker("fl2", ["rm", "-f", "pre"]).status == 0)
         let config = etcdctl(h, ["get", "/coreos.com/network/config", "--print-value-only"]).stdout
         #expect(config.contains("\"Network\":\"10.1.0.0/16\"") && config.contains("\"Type\":\"vxlan\""), "\(config)")
         let leases = etcdctl(h, ["get", "--prefix", "/coreos.com/network/subnets/"]).lines

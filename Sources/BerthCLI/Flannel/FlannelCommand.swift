@@ -2,6 +2,7 @@ import ArgumentParser
 import BerthCore
 import BerthHTTP
 import BerthMachine
+import BerthVolume
 import Foundation
 
 /// `berth flannel create|join|ls|rm`: flannel's network on the cluster store, the agents playing flanneld.
@@ -75,10 +76,30 @@ struct FlannelCreate: ParsableCommand {
                                            subnetMin: try address(subnetMin, "--subnet-min"),
                                            subnetMax: try address(subnetMax, "--subnet-max"),
                                            backend: .init(type: backend, vni: vni, port: port))
+            let flannel = try global.flannelService()
+            if try flannel.hasConfig() {
+                throw BerthError.invalidArgument("flannel: a network config exists already in the cluster store (berth flannel rm first)")
+            }
+            // As a dockerd restarted with flannel's --bip: containers on the default bridge stop first (named here),
+            // since the bridge takes the machine's flannel subnet.
+            try stopDefaultBridgeContainers(flannel, machines)
             let started = Date()
-            let listing = try global.flannelService().create(config, on: machines)
+            let listing = try flannel.create(config, on: machines)
             FileHandle.standardOutput.write(Data(listing.render().utf8))
             print("flannel \(config.backend.type) network \(config.network) up on \(listing.rows.count) machine(s) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        }
+    }
+}
+
+/// Stops the running containers on the default bridge of each target machine, saying which.
+func stopDefaultBridgeContainers(_ flannel: FlannelService, _ names: [String]) throws {
+    let svc = flannel.machines
+    let records = names.isEmpty ? svc.store.records() : try names.map { try svc.load($0) }
+    for record in records where svc.status(record, timeout: 5).state == .running {
+        let engine = EngineClient(service: svc, record: record)
+        for (id, name) in try engine.runningOnDefaultBridge() {
+            try engine.stopContainer(id)
+            print("\(record.name): stopped \(name) (on the default bridge, which takes the machine's flannel subnet)")
         }
     }
 }
@@ -90,7 +111,9 @@ struct FlannelJoin: ParsableCommand {
 
     func run() throws {
         try guarded {
-            FileHandle.standardOutput.write(Data(try global.flannelService().join(machines).render().utf8))
+            let flannel = try global.flannelService()
+            try stopDefaultBridgeContainers(flannel, machines)
+            FileHandle.standardOutput.write(Data(try flannel.join(machines).render().utf8))
         }
     }
 }
