@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Glibc
 import NIOHTTP1
 
 /// Container lifecycle: create, start, wait, kill, stop, rm, ps, inspect.
@@ -39,7 +40,10 @@ enum ContainerRoutes {
         }
         router.post("/containers/{id}/kill") { request in
             let signal = try Signals.parse(request.query["signal"].flatMap { $0.isEmpty ? nil : $0 } ?? "KILL")
-            try await store.kill(try request.parameter("id"), signal: signal, byUser: true)
+            let id = try await store.find(try request.parameter("id")).id
+            try await store.kill(id, signal: signal, byUser: true)
+            // As dockerd: SIGKILL returns once the exit is recorded, so inspect or rm right after see it stopped.
+            if signal == SIGKILL { _ = await store.awaitExit(id, seconds: 30) }
             return .noContent
         }
         router.post("/containers/{id}/stop") { request in
