@@ -56,7 +56,8 @@ extension ContainerStore {
         var inspect = ContainerInspect(
             Id: record.id, Created: record.created, Path: record.path, Args: record.args, State: record.state,
             Image: record.imageID, Name: "/" + record.name, RestartCount: record.restartCount ?? 0, Driver: storageDriver.rawValue, Platform: "linux",
-            LogPath: paths.log, HostnamePath: "", Config: record.config, HostConfig: record.hostConfig,
+            LogPath: paths.log, HostnamePath: "", Config: inspectConfig(record),
+            HostConfig: HostConfigInspect(record.hostConfig, networkMode: record.networkMode.text),
             GraphDriver: storageDriver == .vfs ? ContainerInspect.GraphDriver(Name: "vfs", Data: ["Dir": paths.rootfs])
                 : .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
                                                  "MergedDir": paths.rootfs]),
@@ -67,6 +68,12 @@ extension ContainerStore {
             inspect.ResolvConfPath = paths.directory + "/resolv.conf"
         }
         return inspect
+    }
+
+    private func inspectConfig(_ record: ContainerRecord) -> ContainerConfig {
+        var view = record.config.inspectView(hostname: String(record.id.prefix(12)))
+        if view.Image?.isEmpty ?? true { view.Image = record.imageName }
+        return view
     }
 
     func logPath(_ id: String) -> String { paths(id).log }

@@ -1,6 +1,6 @@
 /// `GET /containers/{id}/json`.
-public struct ContainerInspect: Codable, Sendable {
-    public struct GraphDriver: Codable, Sendable {
+public struct ContainerInspect: Encodable, Sendable {
+    public struct GraphDriver: Encodable, Sendable {
         public var Name: String
         public var Data: [String: String]
     }
@@ -18,7 +18,7 @@ public struct ContainerInspect: Codable, Sendable {
     public var LogPath: String
     public var HostnamePath: String
     public var Config: ContainerConfig
-    public var HostConfig: HostConfig
+    public var HostConfig: HostConfigInspect
     public var GraphDriver: GraphDriver
     public var Mounts: [MountPoint]
     public var NetworkSettings: ContainerNetworkSettings

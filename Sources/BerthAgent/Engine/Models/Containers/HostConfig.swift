@@ -23,6 +23,24 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var PortBindings: [String: [PortBinding]]?
     /// `-P`.
     public var PublishAllPorts: Bool?
+    /// `--cpu-shares` (recorded; applied as cgroup v2 `cpu.weight`).
+    public var CpuShares: Int64?
+    /// `--cpus` in 1e-9 CPUs (recorded).
+    public var NanoCpus: Int64?
+    public var CpuQuota: Int64?
+    public var CpuPeriod: Int64?
+    public var MemoryReservation: Int64?
+    public var MemorySwap: Int64?
+    /// `--init` (recorded and reported).
+    public var Init: Bool?
+    /// `--log-driver`/`--log-opt`; berthd writes json-file logs only.
+    public var LogConfig: LogConfig?
+
+    /// docker's `{Type, Config}` of a container's log driver.
+    public struct LogConfig: Codable, Sendable, Equatable {
+        public var `Type`: String?
+        public var Config: [String: String]?
+    }
 
     public init() {}
 }
