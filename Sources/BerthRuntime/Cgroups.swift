@@ -56,6 +56,25 @@ public struct Cgroups: Sendable {
         return procs
     }
 
+    /// Changes the limits of a container whose cgroups exist (`docker update`); nil or 0 leaves a limit as it is.
+    public func update(memory: Int64?, pids: Int64?) throws {
+        for (controller, path) in directories where access(path, F_OK) == 0 {
+            if let memory, memory > 0 {
+                if controller == "memory" {
+                    // memsw must stay >= memory: raise it first when growing, lower it after when shrinking.
+                    Self.write(path + "/memory.memsw.limit_in_bytes", String(memory))
+                    try Self.require(path + "/memory.limit_in_bytes", String(memory))
+                    Self.write(path + "/memory.memsw.limit_in_bytes", String(memory))
+                } else if controller == "" {
+                    try Self.require(path + "/memory.max", String(memory))
+                }
+            }
+            if let pids, pids != 0, controller == "pids" || controller == "" {
+                try Self.require(path + "/pids.max", pids < 0 ? "max" : String(pids))
+            }
+        }
+    }
+
     /// Whether the kernel OOM-killed a process of the container.
     public var oomKilled: Bool {
         for (controller, path) in directories {

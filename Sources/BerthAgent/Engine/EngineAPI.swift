@@ -18,7 +18,7 @@ public enum EngineAPI {
         ArchiveRoutes.register(on: &router, context: context)
         NetworkRoutes.register(on: &router, context: context)
         ContainerControlRoutes.register(on: &router, context: context)
-        SwarmRoutes.register(on: &router, context: context)
+        SwarmRoutes.register(on: &router)
         return router
     }
 

@@ -1,6 +1,6 @@
 import NIOHTTP1
 
-/// `/_ping`, `/version` and `/info`: what the docker CLI calls before anything else.
+/// `/_ping`, `/version`, `/info` (what the docker CLI calls before anything else) and `/system/df`.
 enum SystemRoutes {
     static func register(on router: inout Router, context: EngineContext) {
         router.get("/_ping") { _ in ping(body: "OK") }
@@ -15,6 +15,28 @@ enum SystemRoutes {
             info.containers = counts.running + counts.paused + counts.stopped
             return try .json(info)
         }
+        router.get("/system/df") { _ in try .json(await dataUsage(context: context)) }
+    }
+
+    /// `GET /system/df`: images, containers with the size of their writable layers, volumes with their size and
+    /// how many containers use them.
+    static func dataUsage(context: EngineContext) async throws -> SystemDataUsage {
+        let images = await context.images.summaries(containers: await context.containers.imageUseCounts())
+        var containers = await context.containers.summaries(all: true)
+        for index in containers.indices {
+            containers[index].SizeRw = await context.containers.writableLayerSize(containers[index].Id)
+            let image = images.first { $0.Id == containers[index].ImageID }
+            containers[index].SizeRootFs = (containers[index].SizeRw ?? 0) + Int64(image?.Size ?? 0)
+        }
+        let users = await context.containers.volumeUsers()
+        var volumes: [VolumeUsage] = []
+        for volume in await context.volumes.list(filters: try VolumeFilters(json: nil), users: users) {
+            let path = volume.Mountpoint
+            let size = (try? await Blocking.run { ContainerStore.diskUsage(path) }) ?? -1
+            volumes.append(VolumeUsage(volume: volume, usage: .init(Size: size, RefCount: users[volume.Name]?.count ?? 0)))
+        }
+        return SystemDataUsage(LayersSize: images.reduce(0) { $0 + Int64($1.Size) }, Images: images,
+                               Containers: containers, Volumes: volumes)
     }
 
     /// dockerd's ping: `OK`, never cached, with the headers the CLI negotiates from.

@@ -6,7 +6,7 @@ import Foundation
 import Glibc
 import NIOHTTP1
 
-/// Container lifecycle: create, start, wait, kill, stop, rm, ps, inspect.
+/// Container lifecycle: create, start, wait, kill, stop, rm, ps, inspect, update, prune.
 enum ContainerRoutes {
     static func register(on router: inout Router, context: EngineContext) {
         let store = context.containers
@@ -57,6 +57,14 @@ enum ContainerRoutes {
             _ = try await store.stop(id, timeout: try request.query.int("t"), signal: nil)
             _ = try await store.start(id)
             return .noContent
+        }
+        router.post("/containers/prune") { request in
+            try .json(await store.prune(try PruneFilter(query: request.query["filters"])))
+        }
+        router.post("/containers/{id}/update") { request in
+            let body = request.body.readableBytes == 0 ? ContainerUpdateRequest()
+                : try JSONDecoder().decode(ContainerUpdateRequest.self, from: Data(request.body.readableBytesView))
+            return try .json(await store.update(try request.parameter("id"), body))
         }
         router.delete("/containers/{id}") { request in
             try await store.remove(try request.parameter("id"), force: request.query.bool("force"),

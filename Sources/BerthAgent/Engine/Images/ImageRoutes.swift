@@ -23,6 +23,11 @@ enum ImageRoutes {
             try await images.tag(source: try request.parameter("name"), repository: repo, tag: request.query["tag"])
             return Response(status: .created)
         }
+        router.post("/images/prune") { request in
+            let filter = try PruneFilter(query: request.query["filters"], allowDangling: true)
+            let used = await context.containers.imageUsers()
+            return try .json(await images.prune(filter, usedBy: used))
+        }
         router.delete("/images/{name}") { request in
             let used = await context.containers.imageUsers()
             return try .json(await images.remove(try request.parameter("name"), force: request.query.bool("force"),

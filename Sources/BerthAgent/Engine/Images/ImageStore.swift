@@ -222,6 +222,23 @@ public actor ImageStore {
         return items
     }
 
+    /// `POST /images/prune`: removes the untagged images (every image with `dangling=false`) that no container
+    /// uses and the filter selects. The space is the size of the removed images' layers.
+    func prune(_ filter: PruneFilter, usedBy: [String: String]) -> ImagePruneReport {
+        var items: [ImageDeleteItem] = []
+        var space: Int64 = 0
+        for (id, config) in configs.sorted(by: { $0.key < $1.key }) where usedBy[id] == nil {
+            guard !filter.dangling || tags(of: id).isEmpty,
+                  filter.matches(created: RFC3339Seconds.parse(config.created), labels: config.config?.Labels ?? [:])
+            else { continue }
+            let size = Int64(size(of: config))
+            guard let removed = try? remove(id, force: false, usedBy: usedBy) else { continue }
+            items += removed
+            if removed.contains(where: { $0.Deleted != nil }) { space += size }
+        }
+        return ImagePruneReport(ImagesDeleted: items.isEmpty ? nil : items, SpaceReclaimed: space)
+    }
+
     // MARK: views
 
     public func summaries(containers: [String: Int]) -> [ImageSummary] {

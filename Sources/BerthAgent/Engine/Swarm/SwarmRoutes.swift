@@ -24,7 +24,7 @@ enum SwarmRoutes {
         return rows
     }()
 
-    static func register(on router: inout Router, context: EngineContext) {
+    static func register(on router: inout Router) {
         for (method, pattern, message) in table {
             let handler: RequestHandler = { _ in throw APIError.unavailable(message) }
             router.add(method, pattern, handler)

@@ -12,4 +12,7 @@ public struct ContainerSummary: Codable, Sendable {
     public var Labels: [String: String]
     public var HostConfig: [String: String]
     public var Mounts: [MountPoint]
+    /// Bytes in the writable layer; only in `system df` (and `ps --size`), left out otherwise as dockerd does.
+    public var SizeRw: Int64? = nil
+    public var SizeRootFs: Int64? = nil
 }

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// What clients written against dockerd expect (issue 16), through docker-py and the stock CLI on one lab host:
+/// a full inspect shape, swarm's 503s, a synchronous SIGKILL, update, prune and `system df`.
+@Suite(.serialized, .enabled(if: Harness.enabled))
+struct ConformanceTests {
+    static let machines = ["api1"]
+
+    @Test func dockerPyAndCLIAgainstDockerdsShapes() throws {
+        let h = Harness("api")
+        defer { h.cleanup(Self.machines) }
+        let created = h.berth(["create", "-d", "lab", "--lab-network", "btapi", "--lab-subnet", "10.213.125.0/24"]
+                              + Self.machines)
+        try #require(created.status == 0, "\(created.stderr)")
+        let tar = NSTemporaryDirectory() + "bb-rootfs-api-\(getpid()).tar"
+        defer { try? FileManager.default.removeItem(atPath: tar) }
+        let built = Harness.run([Harness.repo + "/Tests/scripts/busybox-rootfs.sh", tar])
+        try #require(built.status == 0, "\(built.stderr)")
+        let d = { (args: [String]) in h.docker("api1", args) }
+        try #require(d(["import", tar, "bb"]).status == 0)
+        var pyEnv = h.dockerEnvironment("api1")
+        pyEnv["REQUESTS_CA_BUNDLE"] = nil
+        pyEnv["CURL_CA_BUNDLE"] = nil
+        let py = { (script: String) in Harness.run(["python3", "-c", "import docker, json\nc = docker.from_env()\n" + script], env: pyEnv) }
+
+        // docker-py's non-detached run reads HostConfig.LogConfig.Type.
+        let run = py("print(c.containers.run('bb', 'echo hi', remove=True).decode().strip())")
+        #expect(run.status == 0 && run.stdout == "hi\n", "\(run.stderr.suffix(400))")
+        #expect(d(["create", "--name", "shape", "bb", "true"]).status == 0)
+        let host = d(["inspect", "-f", "{{.HostConfig.LogConfig.Type}} {{.HostConfig.Runtime}} [{{.HostConfig.PidMode}}] "
+                      + "{{.HostConfig.CpuShares}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.IpcMode}} "
+                      + "{{json .HostConfig.Tmpfs}} {{.Config.Tty}} {{json .Config.Env}}", "shape"])
+        #expect(host.stdout == "json-file runc [] 0 no private null false []\n", "\(host)")
+        let keys = py("""
+            h = c.api.inspect_container('shape')['HostConfig']
+            print(all(k in h for k in ['LogConfig', 'PidMode', 'UTSMode', 'Tmpfs', 'CpuShares', 'Init', 'Runtime', 'ShmSize']))
+            """)
+        #expect(keys.stdout == "True\n", "\(keys)")
+
+        // Swarm: dockerd's 503s.
+        let swarm = py("""
+            for call in [lambda: c.api.leave_swarm(), lambda: c.api.services(), lambda: c.api.nodes(), lambda: c.api.secrets()]:
+                try:
+                    call()
+                except docker.errors.APIError as e:
+                    print(e.status_code, e.explanation)
+            print(c.api.leave_swarm(force=True))
+            """)
+        let manager = "503 This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.\n"
+        #expect(swarm.stdout == "503 This node is not part of a swarm\n" + manager + manager + manager + "True\n", "\(swarm)")
+
+        // kill with SIGKILL returns once the container is dead.
+        for round in 0..<5 {
+            #expect(d(["run", "-d", "--name", "k\(round)", "bb", "sleep", "300"]).status == 0)
+            #expect(d(["kill", "k\(round)"]).status == 0)
+            #expect(d(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "k\(round)"]).stdout == "exited 137\n")
+            #expect(d(["rm", "k\(round)"]).status == 0, "rm right after kill (round \(round))")
+        }
+
+        // update: recorded, reported, the memory limit in the cgroup.
+        #expect(d(["run", "-d", "--name", "up", "bb", "sleep", "300"]).status == 0)
+        let update = d(["update", "--memory", "64m", "--memory-swap", "64m", "--cpu-shares", "512", "--pids-limit", "40",
+                        "--restart", "on-failure:3", "up"])
+        #expect(update.status == 0, "\(update)")
+        let limits = d(["inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.CpuShares}} {{.HostConfig.PidsLimit}} "
+                        + "{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}", "up"])
+        #expect(limits.stdout == "67108864 512 40 on-failure:3\n", "\(limits)")
+        let id = d(["inspect", "-f", "{{.Id}}", "up"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cgroup = h.berth(["ssh", "api1", "cat /sys/fs/cgroup/berth/\(id)/memory.max /sys/fs/cgroup/memory/berth/\(id)/memory.limit_in_bytes 2>/dev/null"])
+        #expect(cgroup.stdout.contains("67108864"), "\(cgroup)")
+        #expect(d(["rm", "-f", "up"]).status == 0)
+
+        // prune and system df.
+        #expect(d(["create", "--label", "keep=1", "--name", "kept", "bb", "true"]).status == 0)
+        let prune = py("print(json.dumps(c.api.prune_containers(filters={'label!': 'keep'})))")
+        let report = try JSONSerialization.jsonObject(with: Data(prune.stdout.utf8)) as? [String: Any]
+        #expect((report?["ContainersDeleted"] as? [String])?.count == 1, "\(prune)")  // shape
+        #expect(report?["SpaceReclaimed"] is NSNumber)
+        #expect(d(["ps", "-a", "--format", "{{.Names}}"]).stdout == "kept\n")
+        let again = py("print(json.dumps(c.api.prune_containers(filters={'label!': 'keep'})))")
+        #expect(again.stdout == "{\"ContainersDeleted\": null, \"SpaceReclaimed\": 0}\n", "\(again)")
+        let images = py("print(json.dumps(c.api.prune_images()))")
+        #expect(images.stdout == "{\"ImagesDeleted\": null, \"SpaceReclaimed\": 0}\n", "\(images)")
+        let df = d(["system", "df", "--format", "{{.Type}} {{.TotalCount}}"])
+        #expect(df.status == 0 && df.stdout.contains("Images 1") && df.stdout.contains("Containers 1"), "\(df)")
+        let pydf = py("u = c.df(); print(sorted(u.keys()), u['Containers'][0]['SizeRw'] >= 0)")
+        #expect(pydf.stdout == "['BuildCache', 'Containers', 'Images', 'LayersSize', 'Volumes'] True\n", "\(pydf)")
+        let all = d(["container", "prune", "-f"])
+        #expect(all.status == 0 && all.stdout.contains("Total reclaimed space"), "\(all)")
+    }
+}
