@@ -30,8 +30,8 @@ struct ConformanceTests {
         #expect(d(["create", "--name", "shape", "bb", "true"]).status == 0)
         let host = d(["inspect", "-f", "{{.HostConfig.LogConfig.Type}} {{.HostConfig.Runtime}} [{{.HostConfig.PidMode}}] "
                       + "{{.HostConfig.CpuShares}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.IpcMode}} "
-                      + "{{json .HostConfig.Tmpfs}} {{.Config.Tty}} {{json .Config.Env}}", "shape"])
-        #expect(host.stdout == "json-file runc [] 0 no private null false []\n", "\(host)")
+                      + "{{json .HostConfig.Tmpfs}} {{.Config.Tty}}", "shape"])
+        #expect(host.stdout == "json-file runc [] 0 no private null false\n", "\(host)")
         let keys = py("""
             h = c.api.inspect_container('shape')['HostConfig']
             print(all(k in h for k in ['LogConfig', 'PidMode', 'UTSMode', 'Tmpfs', 'CpuShares', 'Init', 'Runtime', 'ShmSize']))
@@ -78,9 +78,9 @@ struct ConformanceTests {
         #expect((report?["ContainersDeleted"] as? [String])?.count == 1, "\(prune)")  // shape
         #expect(report?["SpaceReclaimed"] is NSNumber)
         #expect(d(["ps", "-a", "--format", "{{.Names}}"]).stdout == "kept\n")
-        let again = py("print(json.dumps(c.api.prune_containers(filters={'label!': 'keep'})))")
+        let again = py("print(json.dumps(c.api.prune_containers(filters={'label!': 'keep'}), sort_keys=True))")
         #expect(again.stdout == "{\"ContainersDeleted\": null, \"SpaceReclaimed\": 0}\n", "\(again)")
-        let images = py("print(json.dumps(c.api.prune_images()))")
+        let images = py("print(json.dumps(c.api.prune_images(), sort_keys=True))")
         #expect(images.stdout == "{\"ImagesDeleted\": null, \"SpaceReclaimed\": 0}\n", "\(images)")
         let df = d(["system", "df", "--format", "{{.Type}} {{.TotalCount}}"])
         #expect(df.status == 0 && df.stdout.contains("Images 1") && df.stdout.contains("Containers 1"), "\(df)")
