@@ -3,6 +3,7 @@ import PackageDescription
 
 // Module map (see README "Layout"):
 //   BerthCore     pure logic: names, store records, env/config/ls rendering, templates, CIDR, Engine API types.
+//   BerthCluster  cluster files (`berth apply`): YAML parser (Yams/libyaml), planner, topology drawings; no I/O.
 //   BerthCerts    CA / client / server certificates (swift-certificates), returns PEM; no I/O.
 //   CSSH2+BerthSSH  libssh2 transport implementing BerthCore.RemoteShell.
 //   CCurl+BerthHTTP libcurl HTTPS client with client certificates (controller -> agent).
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C shims
@@ -54,6 +56,8 @@ let package = Package(
         .target(name: "BerthCore", dependencies: ["CBuildInfo", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swift5),
         .target(name: "BerthImageFormat", swiftSettings: swift5),
+        .target(name: "BerthCluster", dependencies: ["BerthCore", .product(name: "Yams", package: "Yams")],
+                swiftSettings: swift5),
         .target(name: "BerthCerts", dependencies: [
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -71,7 +75,7 @@ let package = Package(
         .target(name: "BerthLinux", dependencies: ["CShim", "BerthCore", "BerthKernel"], swiftSettings: swift5),
         .target(name: "BerthRuntime", dependencies: ["CRuntimeShim", "BerthCore", "BerthKernel"],
                 swiftSettings: swift5),
-        .target(name: "BerthVolume", dependencies: ["BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthTransfer"],
+        .target(name: "BerthVolume", dependencies: ["BerthCore", "BerthCluster", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthTransfer"],
                 swiftSettings: swift5),
         .target(name: "BerthMachine", dependencies: ["BerthCore", "BerthCerts", "BerthLinux"], swiftSettings: swift5),
 
@@ -85,7 +89,7 @@ let package = Package(
         // Controller
         .target(name: "BerthCLI", dependencies: [
             "BerthCore", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthTransfer", "GenericDriver", "LabDriver",
-            "BerthVolume",
+            "BerthVolume", "BerthCluster", "BerthImageFormat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swift5),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"], swiftSettings: swift5),
@@ -110,6 +114,7 @@ let package = Package(
         ], swiftSettings: swift5),
 
         // Tests
+        .testTarget(name: "BerthClusterTests", dependencies: ["BerthCluster", "BerthCore"], swiftSettings: swift5),
         .testTarget(name: "BerthCoreTests", dependencies: ["BerthCore"], resources: [.copy("Golden")],
                     swiftSettings: swift5),
         .testTarget(name: "BerthCertsTests", dependencies: ["BerthCerts"], swiftSettings: swift5),

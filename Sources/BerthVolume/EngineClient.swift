@@ -78,15 +78,15 @@ public struct EngineClient: Sendable {
         try check(r, "stop container \(id)")
     }
 
-    private func call(_ method: String, _ path: String, body: Data? = nil) throws -> HTTPResponse {
+    func call(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) throws -> HTTPResponse {
         do {
-            return try http.request(method: method, url: base + path, body: body)
+            return try http.request(method: method, url: base + path, headers: headers, body: body)
         } catch {
             throw BerthError.failed("\(machine): cannot reach the agent: \(error)")
         }
     }
 
-    private func check(_ r: HTTPResponse, _ what: String) throws {
+    func check(_ r: HTTPResponse, _ what: String) throws {
         guard !(200..<300).contains(r.status) else { return }
         struct Message: Decodable { var message: String }
         let text = (try? JSONDecoder().decode(Message.self, from: r.body))?.message

@@ -13,11 +13,14 @@ extension NetworkResource {
             [IPAMPoolConfig(Subnet: pool.subnet.description, IPRange: pool.range?.description,
                             Gateway: pool.gateway.description, AuxiliaryAddresses: nil)]
         } ?? []
+        // dockerd shows an overlay's VNI among its options.
+        var options = record.options
+        if let vni = record.vni { options["com.docker.network.driver.overlay.vxlanid_list"] = String(vni) }
         self.init(
             Name: record.name, Id: record.id, Created: record.created, Scope: (record.scope ?? .local).rawValue,
             Driver: record.driver, EnableIPv4: true, EnableIPv6: false,
             IPAM: IPAMSettings(Driver: "default", Options: nil, Config: config),
             Internal: record.internal, Attachable: record.attachable ?? false, Ingress: false, ConfigFrom: .init(Network: ""),
-            ConfigOnly: false, Containers: containers, Options: record.options, Labels: record.labels)
+            ConfigOnly: false, Containers: containers, Options: options, Labels: record.labels)
     }
 }
