@@ -11,6 +11,7 @@ public struct BerthCommand: ParsableCommand {
             Active.self, Config.self, Create.self, Env.self, Inspect.self, IP.self, Kill.self, Ls.self,
             RegenerateCerts.self, Restart.self, Rm.self, Scp.self, SSH.self, Start.self, Status.self,
             Stop.self, Upgrade.self, URLCommand.self, Version.self, VolumeCommand.self, EtcdCommand.self, FlannelCommand.self,
+            Apply.self, Destroy.self, TopologyCommand.self,
         ])
 
     public init() {}

@@ -33,7 +33,19 @@ public enum PlanAction: Sendable, Equatable {
 public enum PlanPhase: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     case prune, adopt, machines, store, flannel, images, networks, volumes, containers
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-    public var description: String { "\(self)" }
+    public var description: String {
+        switch self {
+        case .prune: return "remove"
+        case .adopt: return "adopt"
+        case .machines: return "machines"
+        case .store: return "store"
+        case .flannel: return "flannel"
+        case .images: return "images"
+        case .networks: return "networks"
+        case .volumes: return "volumes"
+        case .containers: return "containers"
+        }
+    }
 }
 
 public struct PlanStep: Sendable, Equatable, CustomStringConvertible {

@@ -90,15 +90,13 @@ public enum Planner {
             }
         }
 
-        // Images, per machine.
-        for image in spec.images {
+        // Images, per machine: imports before builds (a build's FROM may name an imported one).
+        let imports = spec.images.filter { if case .importTar = $0.source { return true } else { return false } }
+        for image in imports + spec.images.filter({ !imports.contains($0) }) {
             for name in image.machines {
                 let have = observed.machine(name)?.images.contains { normalized($0) == normalized(image.name) } ?? false
-                let entry = ClusterLedger.Entry(name: image.name, machine: name)
-                if !have { step(.loadImage(image, machine: name), .images) } else if !ledger.images.contains(entry) {
-                    // An image is content, not a resource with an owner: existing ones are simply used.
-                    continue
-                }
+                // An image is content, not a resource with an owner: one that is there is simply used.
+                if !have { step(.loadImage(image, machine: name), .images) }
             }
         }
 

@@ -13,13 +13,14 @@ extension ContainerStore {
         for record in records.values.filter({ (all || $0.state.Running) && filter.matches($0) })
             .sorted(by: { $0.created > $1.created }) {
             let ports = await portSummaries(record)
+            let networks = await networkSettings(record).Networks
             result.append(ContainerSummary(
                 Id: record.id, Names: ["/" + record.name], Image: record.imageName, ImageID: record.imageID,
                 Command: ([record.path] + record.args).joined(separator: " "),
                 Created: RFC3339Seconds.parse(record.created), State: record.state.Status,
                 Status: Self.statusText(record.state), Ports: ports, Labels: record.config.Labels ?? [:],
                 HostConfig: ["NetworkMode": record.networkMode.text],
-                Mounts: record.mounts ?? []))
+                Mounts: record.mounts ?? [], NetworkSettings: SummaryNetworkSettings(Networks: networks)))
         }
         return result
     }
