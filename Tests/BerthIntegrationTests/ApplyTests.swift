@@ -90,7 +90,7 @@ struct ApplyTests {
             ("machines:\n  ap1: {driver: lab\n", "bad.yml:"),
             ("machines:\n  ap1:\n    driver: vbox\n", "unknown driver \"vbox\""),
             ("machines:\n  ap1: {driver: lab}\nnetworks:\n  n1: {machines: [ap9]}\n", "\"ap9\" is not a machine of this file"),
-            ("machines:\n  ap1: {driver: lab}\nimages:\n  bb: {import: ${NOT_SET_ANYWHERE}}\n", "NOT_SET_ANYWHERE"),
+            ("machines:\n  ap1: {driver: lab}\nimages:\n  bb: {import: \"${NOT_SET_ANYWHERE}\"}\n", "NOT_SET_ANYWHERE"),
             ("machnes:\n  ap1: {driver: lab}\n", "unknown key \"machnes\""),
         ]
         for (text, needle) in bad {

@@ -104,8 +104,9 @@ struct Apply: ParsableCommand {
 
     private func refuseClashes(_ plan: Plan, _ loaded: LoadedClusterFile) throws {
         guard !plan.clashes.isEmpty else { return }
-        for c in plan.clashes.dropLast() { printError(loaded.error(c.mark, c.description)) }
-        throw BerthError.exists(loaded.error(plan.clashes.last?.mark, plan.clashes.last!.description))
+        let lines = plan.clashes.map { loaded.error($0.mark, "\($0.subject) \($0.difference)") }
+        for line in lines.dropLast() { printError(line) }
+        throw BerthError.exists(lines.last!)
     }
 
     private func stopped(_ e: ApplyExecutor, total: Int) -> BerthError {

@@ -50,13 +50,13 @@ final class ApplyExecutor: @unchecked Sendable {
         do {
             try execute(step.action)
             let ms = Int(Date().timeIntervalSince(started) * 1000)
+            // Recorded and saved under the lock, so a slower step never writes an older ledger over a newer one.
             lock.lock()
+            defer { lock.unlock() }
             ledger.record(step.action)
-            let snapshot = ledger
             done.append(step.description)
             say("  ok    \(step) (\(ms) ms)")
-            lock.unlock()
-            try ledgerFile.save(snapshot)
+            try ledgerFile.save(ledger)
         } catch {
             lock.lock()
             failures.append((step.description, error))
