@@ -129,7 +129,9 @@ struct ContainerUpdatePruneTests {
     }
 
     @Test func pruneReportWritesNullWhenNothingWasRemoved() throws {
-        let empty = String(decoding: try JSONEncoder().encode(ContainerPruneReport(ContainersDeleted: nil, SpaceReclaimed: 0)), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // key order is not part of the contract
+        let empty = String(decoding: try encoder.encode(ContainerPruneReport(ContainersDeleted: nil, SpaceReclaimed: 0)), as: UTF8.self)
         #expect(empty == #"{"ContainersDeleted":null,"SpaceReclaimed":0}"#)
     }
 

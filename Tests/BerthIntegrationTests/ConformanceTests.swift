@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// What clients written against dockerd expect (issue 16), through docker-py and the stock CLI on one lab host:
-/// a full inspect shape, swarm's 503s, a synchronous SIGKILL, update, prune and `system df`.
+/// a full inspect shape, swarm's 503s, a synchronous SIGKILL, events, update, prune and `system df`.
 @Suite(.serialized, .enabled(if: Harness.enabled))
 struct ConformanceTests {
     static let machines = ["api1"]
@@ -57,6 +57,24 @@ struct ConformanceTests {
             #expect(d(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "k\(round)"]).stdout == "exited 137\n")
             #expect(d(["rm", "k\(round)"]).status == 0, "rm right after kill (round \(round))")
         }
+
+        // events: what happened to a container, in dockerd's order, through the CLI and docker-py.
+        let t0 = Int(Date().timeIntervalSince1970) - 1
+        // PID 1 ignores SIGTERM unless it traps it: this one does, so stop sends one signal and it exits 0.
+        #expect(d(["run", "-d", "--name", "ev", "--label", "tier=front", "bb", "sh", "-c",
+                   "trap 'exit 0' TERM; sleep 300 & wait"]).status == 0)
+        #expect(d(["stop", "-t", "1", "ev"]).status == 0)
+        #expect(d(["rm", "ev"]).status == 0)
+        let t1 = Int(Date().timeIntervalSince1970) + 1
+        let events = d(["events", "--since", "\(t0)", "--until", "\(t1)", "--filter", "container=ev",
+                        "--format", "{{.Type}} {{.Action}}"])
+        #expect(events.stdout == ["create", "start", "kill", "die", "stop", "destroy"].map { "container \($0)\n" }.joined(),
+                "\(events)")
+        let died = d(["events", "--since", "\(t0)", "--until", "\(t1)", "--filter", "label=tier=front", "--filter", "event=die",
+                      "--format", "{{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}"])
+        #expect(died.stdout == "ev 0\n", "\(died)")
+        let pyEvents = py("print([e['status'] for e in c.events(since=\(t0), until=\(t1), decode=True, filters={'container': 'ev'})])")
+        #expect(pyEvents.stdout == "['create', 'start', 'kill', 'die', 'stop', 'destroy']\n", "\(pyEvents)")
 
         // update: recorded, reported, the memory limit in the cgroup.
         #expect(d(["run", "-d", "--name", "up", "bb", "sleep", "300"]).status == 0)

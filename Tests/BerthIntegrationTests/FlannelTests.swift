@@ -111,6 +111,14 @@ struct FlannelTests {
             #expect(dev.contains("vxlan id 1") && dev.contains("dstport 8472") && dev.contains("mtu 1450"), "\(dev)")
         }
         pingAcross(h)
+        // As flanneld, an agent that restarts keeps its subnet (read back from the store, not chosen anew).
+        // (fl2: fl1 runs the only etcd member.)
+        let before = h.berth(["ssh", "fl2", "cat /run/flannel/subnet.env"]).stdout
+        #expect(h.berth(["restart", "fl2"]).status == 0)
+        #expect(eventually(15) { h.berth(["ssh", "fl2", "cat /run/flannel/subnet.env"]).stdout == before },
+                "fl2 kept \(before)")
+        #expect(eventually(10) { etcdctl(h, ["get", "--prefix", "--keys-only", "/coreos.com/network/subnets/"]).lines
+            .filter { !$0.isEmpty }.count == 3 })
         print("flannel vxlan: create to pings on three hosts in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
         let again = h.berth(["flannel", "create", "--network", "10.2.0.0/16"])
         #expect(again.status != 0 && again.stderr.contains("exists already"), "\(again)")

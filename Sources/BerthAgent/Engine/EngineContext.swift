@@ -19,6 +19,8 @@ public struct EngineContext: Sendable {
     /// The cluster store's watch, node table and client (nil without `cluster-store`): what cross-host network
     /// drivers subscribe to.
     public var cluster: ClusterAgent?
+    /// What happened, for `GET /events`.
+    public var events: EngineEventLog
 
     public init(configuration: AgentConfiguration, host: HostFacts, engineID: String,
                 logger: Logger = Logger(label: "berthd.engine")) {
@@ -36,7 +38,10 @@ public struct EngineContext: Sendable {
         let storageDriver = StorageDriver.choose(configured: configuration.storageDriver,
                                                  dataRoot: configuration.dataRoot)
         self.storageDriver = storageDriver
+        let events = EngineEventLog()
+        self.events = events
         self.containers = ContainerStore(dataRoot: configuration.dataRoot, images: images, logger: logger,
-                                         volumes: volumes, networks: networks, storageDriver: storageDriver)
+                                         volumes: volumes, networks: networks, storageDriver: storageDriver,
+                                         events: events)
     }
 }

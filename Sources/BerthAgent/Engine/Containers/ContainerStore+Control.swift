@@ -23,6 +23,7 @@ extension ContainerStore {
         record.state.Paused = paused
         record.state.Status = paused ? "paused" : "running"
         save(record)
+        emit(paused ? "pause" : "unpause", record)
     }
 
     /// `docker rename`.
@@ -34,8 +35,10 @@ extension ContainerStore {
         if let other = records.values.first(where: { $0.name == name && $0.id != record.id }) {
             throw ContainerError.nameInUse(name: name, id: other.id)
         }
+        let old = record.name
         record.name = name
         save(record)
+        emit("rename", record, ["oldName": "/" + old])
     }
 
     /// `docker top`: the container's processes, in `ps -ef` columns (C, STIME and TIME from `/proc` as procps

@@ -63,6 +63,7 @@ extension ContainerStore {
         record.manuallyStopped = nil
         save(record)
         monitor(id)
+        emit("start", record)
         return true
     }
 
@@ -133,6 +134,7 @@ extension ContainerStore {
         }
         let exit = status ?? Self.supervisorLost
         guard var record = recordExit(id, exit) else { return }
+        emit("die", record, ["exitCode": String(exit.exitCode)])
         await networks?.release(id)
         resolveWaiters(id, exitCode: Int(exit.exitCode), conditions: [.nextExit, .notRunning], error: nil)
         if record.hostConfig.AutoRemove ?? false {
@@ -244,6 +246,7 @@ extension ContainerStore {
             save(thawed)
         }
         if byUser { markManuallyStopped(record.id) }
+        emit("kill", record, ["signal": String(signal)])
     }
 
     /// `docker stop`: the stop signal, then SIGKILL after `timeout` seconds. False when it was not running.
@@ -254,9 +257,12 @@ extension ContainerStore {
         let stopSignal = try signal ?? Signals.parse(record.config.StopSignal ?? "SIGTERM")
         let seconds = timeout ?? record.config.StopTimeout ?? 10
         try? kill(record.id, signal: stopSignal)
-        if seconds >= 0, await awaitExit(record.id, seconds: Double(seconds)) { return true }
-        try? kill(record.id, signal: SIGKILL)
-        _ = await awaitExit(record.id, seconds: 30)
+        let exitedInTime = seconds >= 0 ? await awaitExit(record.id, seconds: Double(seconds)) : false
+        if !exitedInTime {
+            try? kill(record.id, signal: SIGKILL)
+            _ = await awaitExit(record.id, seconds: 30)
+        }
+        emit("stop", record)
         return true
     }
 
@@ -278,6 +284,7 @@ extension ContainerStore {
         resolveWaiters(record.id, exitCode: record.state.ExitCode, conditions: [.removed, .nextExit, .notRunning],
                        error: nil)
         if removeVolumes { await releaseVolumes(of: record) }
+        emit("destroy", record)
     }
 
     // MARK: attach

@@ -21,6 +21,8 @@ public actor ContainerStore {
     let shimBinary: String
     /// overlay2 stacks the image's layers per container; vfs copies them into the container's rootfs.
     let storageDriver: StorageDriver
+    /// Where container events go (`GET /events`).
+    nonisolated let events: EngineEventLog
     var records: [String: ContainerRecord] = [:]
     var loaded = false
     /// Attach requests waiting for a container's supervisor, which start holds back for.
@@ -34,8 +36,9 @@ public actor ContainerStore {
 
     public init(dataRoot: String, images: ImageStore, logger: Logger, volumes: VolumeStore? = nil,
                 networks: NetworkStore? = nil, shimBinary: String = "/proc/self/exe",
-                storageDriver: StorageDriver = .overlay2) {
+                storageDriver: StorageDriver = .overlay2, events: EngineEventLog = EngineEventLog()) {
         self.storageDriver = storageDriver
+        self.events = events
         self.dataRoot = dataRoot
         self.volumes = volumes ?? VolumeStore(dataRoot: dataRoot)
         self.images = images
@@ -190,7 +193,17 @@ public actor ContainerStore {
             try? await remove(id, force: true, removeVolumes: true)
             throw error
         }
+        emit("create", record)
         return id
+    }
+
+    /// A container event with dockerd's attributes: its labels, `image` and `name`, and `extra`.
+    func emit(_ action: String, _ record: ContainerRecord, _ extra: [String: String] = [:]) {
+        var attributes = record.config.Labels ?? [:]
+        attributes["image"] = record.imageName
+        attributes["name"] = record.name
+        for (k, v) in extra { attributes[k] = v }
+        events.publish(type: "container", action: action, id: record.id, attributes: attributes)
     }
 
     static func generatedName(existing: Set<String>) -> String {

@@ -132,8 +132,12 @@ extension NetworkStore {
                 return try host.link(.name(device))?.address?.description
             }
         }
-        // The lease: our earlier one (same PublicIP) when it is still there, else a free subnet at random.
+        // The lease: our earlier one (same PublicIP) when it is still there, else a free subnet at random. Read from
+        // the store too: after a restart the watch may not have delivered the leases yet (flanneld keeps its subnet
+        // across restarts the same way).
+        let stored = try await store.list(prefix: layout.subnetsPrefix).kvs
         let previous = flannel.leases.first { $0.value.publicIP == publicIP }?.key
+            ?? stored.first { FlannelLease.parse($0.value)?.publicIP == publicIP }.flatMap { layout.subnet(ofLeaseKey: $0.key) }
         let lease = FlannelLease(publicIP: publicIP, backendType: config.backend.type, vtepMAC: mac,
                                  vni: config.backend.type == "vxlan" ? config.backend.vni : nil)
         let ttl = try await store.grantLease(ttl: Self.flannelLeaseTTL)
@@ -143,9 +147,7 @@ extension NetworkStore {
             chosen = previous
         } else {
             var taken = Set(flannel.leases.keys)
-            taken.formUnion(try await store.list(prefix: layout.subnetsPrefix).kvs.compactMap {
-                layout.subnet(ofLeaseKey: $0.key)
-            })
+            taken.formUnion(stored.compactMap { layout.subnet(ofLeaseKey: $0.key) })
             for _ in 0..<16 {
                 guard let candidate = config.chooseLease(taken: taken, previous: nil) else { break }
                 if try await store.createIfAbsent(layout.leaseKey(candidate), lease.json(), lease: ttl) {

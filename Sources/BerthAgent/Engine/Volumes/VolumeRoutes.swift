@@ -12,7 +12,9 @@ enum VolumeRoutes {
         router.post("/volumes/create") { request in
             let body = request.body.readableBytes == 0 ? VolumeCreateRequest()
                 : try JSONDecoder().decode(VolumeCreateRequest.self, from: Data(request.body.readableBytesView))
-            return try .json(await volumes.create(body), status: .created)
+            let volume = try await volumes.create(body)
+            context.events.publish(type: "volume", action: "create", id: volume.Name, attributes: ["driver": volume.Driver])
+            return try .json(volume, status: .created)
         }
         router.get("/volumes") { request in
             let filters = try VolumeFilters(json: request.query["filters"])
@@ -25,6 +27,7 @@ enum VolumeRoutes {
             let name = try request.parameter("name")
             let users = await containers.volumeUsers()
             try await volumes.remove(name, force: request.query.bool("force"), usedBy: users[name] ?? [])
+            context.events.publish(type: "volume", action: "destroy", id: name, attributes: ["driver": "local"])
             return .noContent
         }
         router.post("/volumes/prune") { request in
