@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// What clients written against dockerd expect (issue 16), through docker-py and the stock CLI on one lab host:
-/// a full inspect shape, swarm's 503s, a synchronous SIGKILL, events, update, prune and `system df`.
+/// a full inspect shape, swarm's 503s, a synchronous SIGKILL, events, users by name, update, prune and `system df`.
 @Suite(.serialized, .enabled(if: Harness.enabled))
 struct ConformanceTests {
     static let machines = ["api1"]
@@ -75,6 +75,16 @@ struct ConformanceTests {
         #expect(died.stdout == "ev 0\n", "\(died)")
         let pyEvents = py("print([e['status'] for e in c.events(since=\(t0), until=\(t1), decode=True, filters={'container': 'ev'})])")
         #expect(pyEvents.stdout == "['create', 'start', 'kill', 'die', 'stop', 'destroy']\n", "\(pyEvents)")
+
+        // -u by name, from the container's /etc/passwd and /etc/group (run and exec), and dockerd's error.
+        #expect(d(["run", "--rm", "-u", "nobody", "bb", "id", "-u"]).stdout == "65534\n")
+        #expect(d(["run", "--rm", "-u", "1000", "bb", "id"]).stdout.hasPrefix("uid=1000 gid=0"))
+        #expect(d(["run", "-d", "--name", "users", "bb", "sleep", "300"]).status == 0)
+        #expect(d(["exec", "-u", "nobody:nogroup", "users", "id", "-g"]).stdout == "65534\n")
+        let nobody = d(["run", "--rm", "-u", "bob", "bb", "true"])
+        #expect(nobody.status != 0 && nobody.stderr.contains("unable to find user bob: no matching entries in passwd file"),
+                "\(nobody)")
+        #expect(d(["rm", "-f", "users"]).status == 0)
 
         // update: recorded, reported, the memory limit in the cgroup.
         #expect(d(["run", "-d", "--name", "up", "bb", "sleep", "300"]).status == 0)

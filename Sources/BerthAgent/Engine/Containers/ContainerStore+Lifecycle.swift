@@ -14,23 +14,30 @@ extension ContainerStore {
         if record.state.Running { return false }
         let id = record.id
         let paths = paths(id)
-        try await copyRootfsIfNeeded(record)
-        var spec = try await containerSpec(for: record)
         do {
+            try await copyRootfsIfNeeded(record)
+            var spec = try await containerSpec(for: record)
             if let plan = try await prepareNetwork(record) {
                 spec.network = plan.0
                 spec.networkFiles = plan.1
             }
+            let fm = FileManager.default
+            for stale in [paths.exitStatus, paths.socket, paths.spec] { try? fm.removeItem(atPath: stale) }
+            try JSONEncoder().encode(spec).write(to: URL(fileURLWithPath: paths.spec), options: .atomic)
+            try await ShimLauncher.launch(binary: shimBinary, paths: paths)
         } catch {
+            // Whatever failed before the process existed: a waiter (`docker run --rm` waits for
+            // "removed") must hear of it, and an AutoRemove container must go, as with dockerd.
             await networks?.release(id)
+            if var failed = try? find(id) {
+                failed.state.ExitCode = 128
+                failed.state.Error = "\(error)"
+                save(failed)
+                resolveWaiters(id, exitCode: 128, conditions: [.nextExit, .notRunning], error: "\(error)")
+            }
             if record.hostConfig.AutoRemove ?? false { try? await remove(id, force: true) }
             throw error
         }
-        let fm = FileManager.default
-        for stale in [paths.exitStatus, paths.socket, paths.spec] { try? fm.removeItem(atPath: stale) }
-        let encoder = JSONEncoder()
-        try encoder.encode(spec).write(to: URL(fileURLWithPath: paths.spec), options: .atomic)
-        try await ShimLauncher.launch(binary: shimBinary, paths: paths)
         shimReady.insert(id)
         // Let attach requests that came before start connect first, so no output is missed.
         for _ in 0..<300 where (attaching[id] ?? 0) > 0 {
@@ -69,7 +76,8 @@ extension ContainerStore {
 
     func containerSpec(for record: ContainerRecord) async throws -> ContainerSpec {
         let lower = try await images.layerDirectories(of: record.imageID)
-        let (uid, gid) = try Self.parseUser(record.config.User)
+        let upper = storageDriver == .vfs ? [paths(record.id).rootfs] : [paths(record.id).upper]
+        let (uid, gid) = try Self.parseUser(record.config.User, roots: upper + lower)
         let config = record.config
         let process = ProcessSpec(args: [record.path] + record.args, env: config.Env ?? [],
                                   cwd: (config.WorkingDir?.isEmpty ?? true) ? "/" : config.WorkingDir!,
@@ -99,16 +107,22 @@ extension ContainerStore {
         }
     }
 
-    /// `uid[:gid]` or `root`; names other than root need /etc/passwd lookups not done yet.
-    static func parseUser(_ user: String?) throws -> (UInt32, UInt32) {
-        guard let user, !user.isEmpty, user != "root", user != "0" else { return (0, 0) }
-        let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
-        guard let uid = UInt32(parts[0]) else {
-            throw APIError.invalidArgument("unable to find user \(parts[0]): only numeric users are supported")
+    /// `-u` resolved against the container's `/etc/passwd` and `/etc/group`, read from `roots` (the first that has
+    /// the file: a running container's `/proc/PID/root`, else its upper layer, then its image's layers, topmost first).
+    static func parseUser(_ user: String?, roots: [String] = []) throws -> (UInt32, UInt32) {
+        guard let user, !user.isEmpty, user != "root", user != "0", user != "0:0" else { return (0, 0) }
+        func read(_ path: String) -> String? {
+            for root in roots {
+                if let data = FileManager.default.contents(atPath: root + path) { return String(decoding: data, as: UTF8.self) }
+            }
+            return nil
         }
-        let gid = parts.count > 1 ? UInt32(parts[1]) : uid
-        guard let gid else { throw APIError.invalidArgument("invalid group in user \(user)") }
-        return (uid, gid)
+        do {
+            let r = try ContainerUser.resolve(user, passwd: read("/etc/passwd"), group: read("/etc/group"))
+            return (r.uid, r.gid)
+        } catch let e as ContainerUser.Failure {
+            throw APIError.invalidArgument(e.description)
+        }
     }
 
     /// Follows a running container's supervisor until the container exits.
@@ -341,7 +355,8 @@ extension ContainerStore {
             env.removeAll { $0.hasPrefix(key + "=") }
             env.append(entry)
         }
-        let (uid, gid) = try Self.parseUser(exec.request.User?.isEmpty ?? true ? record.config.User : exec.request.User)
+        let (uid, gid) = try Self.parseUser(exec.request.User?.isEmpty ?? true ? record.config.User : exec.request.User,
+                                            roots: ["/proc/\(record.state.Pid)/root"])
         let cwd = exec.request.WorkingDir.flatMap { $0.isEmpty ? nil : $0 } ?? record.config.WorkingDir ?? "/"
         let process = ProcessSpec(args: exec.request.Cmd ?? [], env: env, cwd: cwd.isEmpty ? "/" : cwd, uid: uid,
                                   gid: gid, tty: tty, openStdin: exec.request.AttachStdin ?? false,

@@ -1,0 +1,30 @@
+import BerthCore
+import Testing
+
+@Suite("Container users (-u)")
+struct ContainerUserTests {
+    static let passwd = "root:x:0:0:root:/root:/bin/sh\n# comment\nnobody:x:65534:65534:nobody:/:/bin/false\nwww:x:33:33::/var/www:/bin/sh\n"
+    static let group = "root:x:0:\nwww-data:x:33:\nstaff:x:50:www\n"
+
+    @Test(arguments: [
+        ("", 0, 0), ("root", 0, 0), ("www", 33, 33), ("33", 33, 33), ("1000", 1000, 0), ("www:staff", 33, 50),
+        ("www:7", 33, 7), ("1000:1000", 1000, 1000), ("nobody", 65534, 65534),
+    ] as [(String, UInt32, UInt32)])
+    func resolvedAsRuncDoes(spec: String, uid: UInt32, gid: UInt32) throws {
+        #expect(try ContainerUser.resolve(spec, passwd: Self.passwd, group: Self.group) == .init(uid: uid, gid: gid))
+    }
+
+    static func message(_ spec: String) -> String {
+        do {
+            _ = try ContainerUser.resolve(spec, passwd: passwd, group: group)
+            return "no error"
+        } catch { return "\(error)" }
+    }
+
+    @Test func unknownNamesAreDockerdsErrors() throws {
+        #expect(Self.message("bob") == "unable to find user bob: no matching entries in passwd file")
+        #expect(Self.message("www:wheel") == "unable to find group wheel: no matching entries in group file")
+        #expect(throws: ContainerUser.Failure.self) { try ContainerUser.resolve("www", passwd: nil, group: nil) }
+        #expect(try ContainerUser.resolve("root", passwd: nil, group: nil) == .init(uid: 0, gid: 0))
+    }
+}
