@@ -5,7 +5,8 @@ SWIFT ?= swift
 DEBUG_BIN := .build/debug
 AGENT := .build/agent/berthd
 APT_PACKAGES := libssh2-1-dev libcurl4-openssl-dev libyaml-dev openssh-server openssh-client etcd-server \
-	etcd-client busybox-static iproute2 iptables iperf3 iputils-ping curl ca-certificates
+	etcd-client busybox-static iproute2 iptables iperf3 iputils-ping curl ca-certificates \
+	zlib1g-dev docker-registry apache2-utils
 
 .PHONY: deps build agent test unit integration demo bench lab-up lab-down clean
 

@@ -49,6 +49,8 @@ let package = Package(
         .target(name: "CRuntimeShim", path: "Sources/CRuntimeShim"),
         .target(name: "CImageShim", path: "Sources/CImageShim"),
         .target(name: "CKernelShim", path: "Sources/CKernelShim"),
+        // zlib linked statically (`-l:libz.a`): the agent keeps only libc-family dynamic dependencies.
+        .target(name: "CGzip", path: "Sources/CGzip", linkerSettings: [.linkedLibrary(":libz.a")]),
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo",
                 cSettings: [.unsafeFlags(["-DBERTH_VERSION=\"\(buildVersion)\""])]),
 
@@ -101,6 +103,7 @@ let package = Package(
             "BerthKernel",
             "BerthImageFormat",
             "CImageShim",
+            "CGzip",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
