@@ -46,16 +46,58 @@ public struct EngineOptions: Codable, Equatable, Sendable {
     public var labels: [String]
     public var options: [String]
     public var env: [String]
+    /// `--engine-insecure-registry`: `HOST[:PORT]` or a CIDR (dockerd's `insecure-registries`).
+    public var insecureRegistry: [String]
+    /// `--engine-registry-mirror`: `http(s)://HOST[:PORT]` (dockerd's `registry-mirrors`).
+    public var registryMirror: [String]
 
-    public init(port: Int = 2376, labels: [String] = [], options: [String] = [], env: [String] = []) {
+    public init(port: Int = 2376, labels: [String] = [], options: [String] = [], env: [String] = [],
+                insecureRegistry: [String] = [], registryMirror: [String] = []) {
         self.port = port
         self.labels = labels
         self.options = options
         self.env = env
+        self.insecureRegistry = insecureRegistry
+        self.registryMirror = registryMirror
     }
 
     enum CodingKeys: String, CodingKey {
         case port = "Port", labels = "Labels", options = "ArbitraryFlags", env = "Env"
+        case insecureRegistry = "InsecureRegistry", registryMirror = "RegistryMirror"
+    }
+
+    /// Records written before the registry keys existed read as having none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? 2376
+        labels = try c.decodeIfPresent([String].self, forKey: .labels) ?? []
+        options = try c.decodeIfPresent([String].self, forKey: .options) ?? []
+        env = try c.decodeIfPresent([String].self, forKey: .env) ?? []
+        insecureRegistry = try c.decodeIfPresent([String].self, forKey: .insecureRegistry) ?? []
+        registryMirror = try c.decodeIfPresent([String].self, forKey: .registryMirror) ?? []
+    }
+
+    /// Checks the registry flags, naming the bad one.
+    public static func validateRegistries(insecure: [String], mirrors: [String]) throws {
+        for entry in insecure {
+            if entry.contains("/") {
+                _ = try IPv4Network(parsing: entry, strict: false)
+                continue
+            }
+            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+            guard !entry.isEmpty, parts.count <= 2, !parts[0].isEmpty,
+                  parts.count == 1 || (UInt16(parts[1]) ?? 0) > 0,
+                  parts[0].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else {
+                throw BerthError.invalidArgument("--engine-insecure-registry \"\(entry)\": expected HOST[:PORT] or a CIDR")
+            }
+        }
+        for mirror in mirrors {
+            let lower = mirror.lowercased()
+            let rest = lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil
+            guard let rest, !rest.isEmpty, !rest.contains(" "), !rest.hasPrefix("/") else {
+                throw BerthError.invalidArgument("--engine-registry-mirror \"\(mirror)\": expected http(s)://HOST[:PORT]")
+            }
+        }
     }
 }
 

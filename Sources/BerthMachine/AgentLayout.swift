@@ -31,6 +31,9 @@ public struct AgentTemplateValues: Encodable {
     public var initSystem: String
     /// dockerd's cluster-store keys for berthd.json; nil when the machine is in no cluster.
     public var cluster: ClusterStoreSettings?
+    /// dockerd's `insecure-registries` and `registry-mirrors`.
+    public var insecureRegistries: [String] = []
+    public var registryMirrors: [String] = []
 
     public init(layout: AgentLayout, name: String, port: Int, labels: [String], env: [String], initSystem: String,
                 cluster: ClusterStoreSettings? = nil) {
@@ -53,6 +56,8 @@ public struct AgentTemplateValues: Encodable {
         try c.encode(initSystem, forKey: .init("InitSystem"))
         try c.encode(initSystem == "systemd", forKey: .init("Systemd"))
         try c.encode(layout.configFile, forKey: .init("ConfigFile"))
+        try c.encode(insecureRegistries, forKey: .init("InsecureRegistries"))
+        try c.encode(registryMirrors, forKey: .init("RegistryMirrors"))
         try c.encode(cluster?.store ?? "", forKey: .init("ClusterStore"))
         try c.encode(cluster?.advertise ?? "", forKey: .init("ClusterAdvertise"))
         if let opts = cluster?.options, !opts.isEmpty {

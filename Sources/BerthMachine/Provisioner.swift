@@ -56,9 +56,11 @@ public final class Provisioner {
     /// Renders the agent's config (with dockerd's cluster-store keys when `cluster` is set), control script and
     /// unit or launcher.
     public func installServiceFiles(record: MachineRecord, info: ProvisionInfo, cluster: ClusterStoreSettings? = nil) throws {
-        let v = AgentTemplateValues(layout: layout, name: record.name, port: record.engine.port,
+        var v = AgentTemplateValues(layout: layout, name: record.name, port: record.engine.port,
                                     labels: record.engine.labels, env: record.engine.env, initSystem: info.initSystem,
                                     cluster: cluster)
+        v.insecureRegistries = record.engine.insecureRegistry
+        v.registryMirrors = record.engine.registryMirror
         try host.install(Data(try templates.render("berthd.json.tmpl", v).utf8), at: layout.configFile, mode: 0o600)
         try host.install(Data(try templates.render("berthd-ctl.sh.tmpl", v).utf8), at: layout.ctl, mode: 0o755)
         if info.initSystem == "systemd" {

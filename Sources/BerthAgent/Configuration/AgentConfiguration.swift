@@ -47,6 +47,13 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
     public var clusterAdvertise: String?
     /// dockerd's `cluster-store-opts`: `kv.cacertfile`, `kv.certfile`, `kv.keyfile` (TLS to the store).
     public var clusterStoreOpts: [String: String]?
+    /// dockerd's `registry-mirrors`: registries (`https://HOST[:PORT]`) asked first for Docker Hub images.
+    public var registryMirrors: [String] = []
+    /// dockerd's `insecure-registries`: `HOST[:PORT]` or CIDRs whose registries may be plain HTTP or present a
+    /// certificate nobody vouches for. 127.0.0.0/8 is always among them, as with dockerd.
+    public var insecureRegistries: [String] = []
+    /// Directories of per-registry certificates (`HOST:PORT/ca.crt`, `client.cert`/`client.key`), read in turn.
+    public var certsDirectories: [String] = ["/etc/berth/certs.d", "/etc/docker/certs.d"]
 
     public init(host: String = "0.0.0.0", port: Int = 2376, tcp: Bool = true,
                 tlsCACert: String = "/etc/berth/ca.pem", tlsCert: String = "/etc/berth/server.pem",
@@ -73,6 +80,8 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
         case storageDriver = "storage-driver"
         case clusterStore = "cluster-store", clusterAdvertise = "cluster-advertise"
         case clusterStoreOpts = "cluster-store-opts"
+        case registryMirrors = "registry-mirrors", insecureRegistries = "insecure-registries"
+        case certsDirectories = "certs-directories"
     }
 
     /// Decodes a partial document: absent keys keep their defaults.
@@ -98,5 +107,9 @@ public struct AgentConfiguration: Codable, Equatable, Sendable {
         clusterStore = try c.decodeIfPresent(String.self, forKey: .clusterStore)
         clusterAdvertise = try c.decodeIfPresent(String.self, forKey: .clusterAdvertise)
         clusterStoreOpts = try c.decodeIfPresent([String: String].self, forKey: .clusterStoreOpts)
+        registryMirrors = try c.decodeIfPresent([String].self, forKey: .registryMirrors) ?? defaults.registryMirrors
+        insecureRegistries = try c.decodeIfPresent([String].self, forKey: .insecureRegistries)
+            ?? defaults.insecureRegistries
+        certsDirectories = try c.decodeIfPresent([String].self, forKey: .certsDirectories) ?? defaults.certsDirectories
     }
 }

@@ -8,6 +8,7 @@ public enum EngineAPI {
         var router = Router()
         SystemRoutes.register(on: &router, context: context)
         ImageRoutes.register(on: &router, context: context)
+        RegistryRoutes.register(on: &router, context: context)
         ContainerRoutes.register(on: &router, context: context)
         AttachRoutes.register(on: &router, context: context)
         ExecRoutes.register(on: &router, context: context)

@@ -21,6 +21,10 @@ public struct EngineContext: Sendable {
     public var cluster: ClusterAgent?
     /// What happened, for `GET /events`.
     public var events: EngineEventLog
+    /// Registries: mirrors, insecure ones, per-registry certificates; pulls and pushes go through it.
+    var registry: RegistryService
+    /// Layers being pulled now (shared by concurrent pulls).
+    var layerFetches: LayerFetches
 
     public init(configuration: AgentConfiguration, host: HostFacts, engineID: String,
                 logger: Logger = Logger(label: "berthd.engine")) {
@@ -40,6 +44,8 @@ public struct EngineContext: Sendable {
         self.storageDriver = storageDriver
         let events = EngineEventLog()
         self.events = events
+        self.registry = RegistryService(configuration: configuration)
+        self.layerFetches = LayerFetches()
         self.containers = ContainerStore(dataRoot: configuration.dataRoot, images: images, logger: logger,
                                          volumes: volumes, networks: networks, storageDriver: storageDriver,
                                          events: events)

@@ -46,6 +46,7 @@ enum EngineInfoBuilder {
         info.osType = "linux"
         info.architecture = host.machine
         info.indexServerAddress = "https://index.docker.io/v1/"
+        info.registryConfig = context.registry.infoConfig()
         info.ncpu = host.cpuCount
         info.memTotal = host.memoryBytes
         info.dockerRootDir = configuration.dataRoot

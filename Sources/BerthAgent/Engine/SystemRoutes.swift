@@ -13,6 +13,7 @@ enum SystemRoutes {
             info.containersPaused = counts.paused
             info.containersStopped = counts.stopped
             info.containers = counts.running + counts.paused + counts.stopped
+            info.images = await context.images.count
             return try .json(info)
         }
         router.get("/system/df") { _ in try .json(await dataUsage(context: context)) }

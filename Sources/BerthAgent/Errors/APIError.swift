@@ -38,6 +38,7 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func conflict(_ message: String) -> APIError { APIError(.conflict, message) }
     public static func invalidArgument(_ message: String) -> APIError { APIError(.invalidArgument, message) }
     public static func notImplemented(_ message: String) -> APIError { APIError(.notImplemented, message) }
+    public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, message) }
     public static func unavailable(_ message: String) -> APIError { APIError(.unavailable, message) }
     public static func `internal`(_ message: String) -> APIError { APIError(.internal, message) }
 }

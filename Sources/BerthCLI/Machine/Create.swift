@@ -21,6 +21,11 @@ struct Create: ParsableCommand {
     var engineOpt: [String] = []
     @Option(name: .customLong("engine-env"), help: "Environment variable for the agent (repeatable)")
     var engineEnv: [String] = []
+    @Option(name: .customLong("engine-insecure-registry"),
+            help: "Registry (HOST[:PORT] or CIDR) the agent may reach over plain HTTP or without checking its certificate (repeatable)")
+    var engineInsecureRegistry: [String] = []
+    @Option(name: .customLong("engine-registry-mirror"), help: "Docker Hub mirror, http(s)://HOST[:PORT] (repeatable)")
+    var engineRegistryMirror: [String] = []
 
     @Option(name: .customLong("generic-ip-address"), help: "IP address of the host (generic)")
     var genericIP: String?
@@ -46,6 +51,7 @@ struct Create: ParsableCommand {
         guard !names.isEmpty else { throw BerthError.invalidArgument("Error: No machine name specified") }
         for n in names { try MachineName.validate(n) }
         if Set(names).count != names.count { throw BerthError.invalidArgument("a machine name is given twice") }
+        try EngineOptions.validateRegistries(insecure: engineInsecureRegistry, mirrors: engineRegistryMirror)
         for l in engineLabel where !l.contains("=") {
             throw BerthError.invalidArgument("--engine-label \"\(l)\": expected key=value")
         }
@@ -63,7 +69,8 @@ struct Create: ParsableCommand {
             opts["lab-network"] = labNetwork
             opts["lab-subnet"] = labSubnet
             let engine = EngineOptions(port: genericEnginePort ?? enginePort ?? 2376, labels: engineLabel,
-                                       options: engineOpt, env: engineEnv)
+                                       options: engineOpt, env: engineEnv,
+                                       insecureRegistry: engineInsecureRegistry, registryMirror: engineRegistryMirror)
             let single = names.count == 1
             let bar = single ? ProgressBar(label: "berthd") : nil
             let results = parallelMap(names) { name -> Error? in

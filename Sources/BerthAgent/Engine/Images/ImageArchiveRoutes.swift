@@ -15,13 +15,13 @@ enum ImageArchiveRoutes {
         router.get("/images/get") { request in
             try await save(names: request.query.values("names"), images: images)
         }
-        router.get("/images/{name}/get") { request in
+        router.get("/images/{name*}/get") { request in
             try await save(names: [try request.parameter("name")], images: images)
         }
         router.post("/images/load") { request in
             try await load(request, context: context)
         }
-        router.get("/images/{name}/history") { request in
+        router.get("/images/{name*}/history") { request in
             try .json(await images.history(try request.parameter("name")))
         }
     }

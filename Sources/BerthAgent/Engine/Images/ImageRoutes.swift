@@ -15,8 +15,8 @@ enum ImageRoutes {
             let counts = await context.containers.imageUseCounts()
             return try .json(await images.summaries(containers: counts))
         }
-        router.get("/images/{name}/json") { request in try .json(await images.inspect(try request.parameter("name"))) }
-        router.post("/images/{name}/tag") { request in
+        router.get("/images/{name*}/json") { request in try .json(await images.inspect(try request.parameter("name"))) }
+        router.post("/images/{name*}/tag") { request in
             guard let repo = request.query["repo"], !repo.isEmpty else {
                 throw APIError.invalidArgument("repository name must have at least one component")
             }
@@ -28,20 +28,20 @@ enum ImageRoutes {
             let used = await context.containers.imageUsers()
             return try .json(await images.prune(filter, usedBy: used))
         }
-        router.delete("/images/{name}") { request in
+        router.delete("/images/{name*}") { request in
             let used = await context.containers.imageUsers()
             return try .json(await images.remove(try request.parameter("name"), force: request.query.bool("force"),
                                                  usedBy: used))
         }
     }
 
-    /// `POST /images/create`: `fromSrc=-` imports the body; `fromImage` (a pull) cannot work without a registry.
+    /// `POST /images/create`: `fromSrc=-` imports the body; `fromImage` pulls from a registry.
     static func create(_ request: Request, context: EngineContext) async throws -> Response {
         guard let source = request.query["fromSrc"] else {
-            let image = request.query["fromImage"] ?? ""
-            let tag = request.query["tag"].flatMap { $0.isEmpty ? nil : $0 } ?? "latest"
-            throw APIError.notFound("pull access denied for \(image):\(tag): no registry is reachable from this "
-                + "host; use docker import or docker load")
+            guard let image = request.query["fromImage"], !image.isEmpty else {
+                throw APIError.invalidArgument("either fromImage or fromSrc is required")
+            }
+            return try await RegistryRoutes.pull(request, context: context)
         }
         guard source == "-" else { throw APIError.notImplemented("import from a URL is not supported") }
         var reference: ImageReference?

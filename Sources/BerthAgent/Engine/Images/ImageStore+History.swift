@@ -58,7 +58,7 @@ extension ImageStore {
         let stillUsed = Set(configs.values.flatMap(\.rootfs.diff_ids))
         for layer in candidates where !stillUsed.contains(layer) {
             let base = layersDirectory + "/" + layer.dropFirst(7)
-            for path in [base, base + ".json", base + ".tar"] { try? FileManager.default.removeItem(atPath: path) }
+            for path in [base, base + ".json", base + ".tar", base + ".blob.json"] { try? FileManager.default.removeItem(atPath: path) }
         }
     }
 

@@ -14,10 +14,13 @@ public actor ImageStore {
     private var references: [String: String] = [:]
     var configs: [String: ImageConfig] = [:]
     private var tagTimes: [String: String] = [:]
+    /// `name@sha256:…` (the manifest a pull or push saw) → image ID, for `RepoDigests`.
+    private var digests: [String: String] = [:]
 
     var layersDirectory: String { dataRoot + "/layers" }
     var imagesDirectory: String { dataRoot + "/images" }
     var indexPath: String { imagesDirectory + "/repositories.json" }
+    var digestsPath: String { imagesDirectory + "/digests.json" }
 
     public init(dataRoot: String) {
         self.dataRoot = dataRoot
@@ -28,8 +31,12 @@ public actor ImageStore {
            let index = try? JSONDecoder().decode([String: String].self, from: data) {
             references = index
         }
+        if let data = fm.contents(atPath: dataRoot + "/images/digests.json"),
+           let index = try? JSONDecoder().decode([String: String].self, from: data) {
+            digests = index
+        }
         for file in (try? fm.contentsOfDirectory(atPath: dataRoot + "/images")) ?? []
-        where file.hasSuffix(".json") && file != "repositories.json" {
+        where file.hasSuffix(".json") && file != "repositories.json" && file != "digests.json" {
             guard let data = fm.contents(atPath: dataRoot + "/images/" + file),
                   let config = try? JSONDecoder().decode(ImageConfig.self, from: data) else { continue }
             configs["sha256:" + file.dropLast(5)] = config
@@ -44,6 +51,8 @@ public actor ImageStore {
     /// The ID of `name`: a reference (`bb`, `bb:1`) or an ID or its unique prefix.
     public func resolve(_ name: String) throws -> String {
         if let ref = ImageReference(parsing: name), let id = references[ref.description] { return id }
+        if name.contains("@"), let ref = try? DistributionReference(parsing: name), let digest = ref.digest,
+           let id = digests[ref.familiarDigested(digest)] { return id }
         let hex = name.hasPrefix("sha256:") ? String(name.dropFirst(7)) : name
         if !hex.isEmpty, hex.allSatisfy(\.isHexDigit) {
             let matches = configs.keys.filter { $0.dropFirst(7).hasPrefix(hex) }
@@ -85,8 +94,9 @@ public actor ImageStore {
 
     /// Unpacks a layer tar once per digest (whiteouts in overlayfs form) and keeps the tar itself under
     /// `layers/<hex>.tar` for `docker save`; returns its `sha256:` diff ID. The tar at `tarPath` is moved away.
-    func storeLayer(tarPath: String) async throws -> String {
-        let diffID = try await Blocking.run { try Digest.sha256(file: tarPath) }
+    func storeLayer(tarPath: String, knownDiffID: String? = nil) async throws -> String {
+        let diffID: String
+        if let knownDiffID { diffID = knownDiffID } else { diffID = try await Blocking.run { try Digest.sha256(file: tarPath) } }
         let hex = String(diffID.dropFirst(7))
         let target = layersDirectory + "/" + hex
         let fm = FileManager.default
@@ -114,6 +124,44 @@ public actor ImageStore {
         try Data("{\"size\":\(size)}\n".utf8).write(to: URL(fileURLWithPath: target + ".json"), options: .atomic)
         try fm.moveItem(atPath: partial, toPath: target)
         return diffID
+    }
+
+    /// Whether a layer is unpacked here.
+    func hasLayer(_ diffID: String) -> Bool {
+        FileManager.default.fileExists(atPath: layersDirectory + "/" + diffID.dropFirst(7))
+    }
+
+    /// Whether an image and all its layers are here.
+    func isComplete(_ id: String) -> Bool {
+        guard let config = configs[id] else { return false }
+        return config.rootfs.diff_ids.allSatisfy(hasLayer)
+    }
+
+    /// Records `name@digest` for an image (after a pull or a push).
+    func addDigest(_ repoDigest: String, to id: String) throws {
+        digests[repoDigest] = id
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(digests).write(to: URL(fileURLWithPath: digestsPath), options: .atomic)
+    }
+
+    func repoDigests(of id: String) -> [String] {
+        digests.filter { $0.value == id }.map(\.key).sorted()
+    }
+
+    /// The compressed blob a layer was last seen as in a registry (what a push can skip re-sending), keyed by the
+    /// registry's authority and then the blob's digest and size.
+    struct BlobRecord: Codable, Sendable { var digest: String; var size: Int64; var mediaType: String }
+
+    func blobRecord(_ diffID: String) -> BlobRecord? {
+        let path = layersDirectory + "/" + diffID.dropFirst(7) + ".blob.json"
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(BlobRecord.self, from: data)
+    }
+
+    func setBlobRecord(_ record: BlobRecord, for diffID: String) {
+        let path = layersDirectory + "/" + diffID.dropFirst(7) + ".blob.json"
+        try? JSONEncoder().encode(record).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// The tar of a layer as it was stored (its digest is the diff ID).
@@ -172,6 +220,12 @@ public actor ImageStore {
         return id
     }
 
+    private func addDigestsIndex() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(digests).write(to: URL(fileURLWithPath: digestsPath), options: .atomic)
+    }
+
     private func writeIndex() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -216,6 +270,10 @@ public actor ImageStore {
             try? FileManager.default.removeItem(atPath: imagesDirectory + "/" + id.dropFirst(7) + ".json")
             let layers = configs[id]?.rootfs.diff_ids ?? []
             configs.removeValue(forKey: id)
+            if digests.values.contains(id) {
+                digests = digests.filter { $0.value != id }
+                try? addDigestsIndex()
+            }
             dropUnusedLayers(layers)
             items.append(ImageDeleteItem(Deleted: id))
         }
@@ -243,7 +301,7 @@ public actor ImageStore {
 
     public func summaries(containers: [String: Int]) -> [ImageSummary] {
         configs.map { id, config in
-            ImageSummary(Id: id, ParentId: "", RepoTags: tags(of: id), RepoDigests: [],
+            ImageSummary(Id: id, ParentId: "", RepoTags: tags(of: id), RepoDigests: repoDigests(of: id),
                          Created: RFC3339Seconds.parse(config.created), Size: size(of: config), SharedSize: -1,
                          Labels: config.config?.Labels ?? [:], Containers: containers[id] ?? 0)
         }.sorted { $0.Created > $1.Created }
@@ -253,7 +311,7 @@ public actor ImageStore {
         let id = try resolve(name)
         let config = try config(of: id)
         return ImageInspect(
-            Id: id, RepoTags: tags(of: id), RepoDigests: [], Parent: "", Comment: config.comment ?? "",
+            Id: id, RepoTags: tags(of: id), RepoDigests: repoDigests(of: id), Parent: "", Comment: config.comment ?? "",
             Created: config.created, DockerVersion: "", Author: "", Config: config.config,
             Architecture: config.architecture, Os: config.os, Size: size(of: config),
             GraphDriver: .init(Name: "overlay2", Data: [
