@@ -25,7 +25,7 @@ public enum Dockerfile {
     public static let keywords: Set<String> = ["ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM",
                                                "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL",
                                                "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"]
-    static let flagged: Set<String> = ["ADD", "COPY", "FROM", "RUN"]
+    static let flagged: Set<String> = ["ADD", "COPY", "FROM", "RUN", "HEALTHCHECK"]
     static let jsonForms: Set<String> = ["RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"]
 
     /// Parses `text`; returns the escape character and the instructions.

@@ -28,3 +28,12 @@ struct ContainerUserTests {
         #expect(try ContainerUser.resolve("root", passwd: nil, group: nil) == .init(uid: 0, gid: 0))
     }
 }
+
+@Suite("Go durations") struct GoDurationTests {
+    @Test(arguments: [("30s", Int64(30_000_000_000)), ("1m30s", 90_000_000_000), ("500ms", 500_000_000),
+                      ("1.5h", 5_400_000_000_000), ("0", 0), ("10us", 10_000), ("2h45m", 9_900_000_000_000)])
+    func parsedAsGo(text: String, ns: Int64) { #expect(GoDuration.nanoseconds(text) == ns) }
+
+    @Test(arguments: ["", "5", "s", "1x", "1.2.3s", "--1s"])
+    func refused(text: String) { #expect(GoDuration.nanoseconds(text) == nil) }
+}

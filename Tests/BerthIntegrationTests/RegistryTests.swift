@@ -164,6 +164,13 @@ struct RegistryTests {
         let resumed = d("rg2", ["pull", "\(address)/lab/app:1"])
         #expect(resumed.status == 0 && resumed.stdout.contains("Already exists"), "\(resumed)")
         #expect(d("rg2", ["run", "--rm", "\(address)/lab/app:1"]).stdout == "made-here\n")
+        // search: distribution has no v1 search endpoint; dockerd reports the status, and so does berthd.
+        let search = d("rg2", ["search", "\(address)/lab"])
+        #expect(search.status != 0 && search.stderr.contains("Unexpected status code 404"), "\(search)")
+        // The registry goes away: one line naming the address and the cause, the image store as it was.
+        registry(["stop", "rg1", work + "/secure"])
+        let gone = d("rg2", ["pull", "\(address)/lab/app:nosuch"])
+        #expect(gone.status != 0 && gone.stderr.contains(address) && gone.stderr.contains("Connection refused"), "\(gone)")
         let left = h.berth(["ssh", "rg2", "ls /var/lib/berth/tmp 2>/dev/null | grep -c pull- || true"])
         #expect(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(left)")
     }

@@ -7,7 +7,7 @@ import Foundation
 /// The `filters` of `GET /containers/json` (`docker ps --filter`): name, id, status, label, ancestor, exited.
 /// Values of one key are alternatives (OR); different keys must all match (AND), as in dockerd.
 struct ContainerFilter: Sendable, Equatable {
-    static let supported: Set<String> = ["name", "id", "status", "label", "ancestor", "exited"]
+    static let supported: Set<String> = ["name", "id", "status", "label", "ancestor", "exited", "health"]
     static let statuses: Set<String> = ["created", "restarting", "running", "removing", "paused", "exited", "dead"]
 
     var values: [String: [String]] = [:]
@@ -56,6 +56,8 @@ struct ContainerFilter: Sendable, Equatable {
                 hit = list.contains { record.id.hasPrefix($0) }
             case "status":
                 hit = list.contains(record.state.Status)
+            case "health":
+                hit = list.contains(record.state.Health?.Status ?? "none")
             case "exited":
                 hit = record.state.Status == "exited" && list.contains(String(record.state.ExitCode))
             case "label":

@@ -71,6 +71,7 @@ extension ContainerStore {
         save(record)
         monitor(id)
         emit("start", record)
+        startHealthcheck(id)
         return true
     }
 
@@ -139,6 +140,7 @@ extension ContainerStore {
     /// Records the exit written by the supervisor, wakes waiters and removes `--rm` containers.
     func exited(_ id: String) async {
         monitored.remove(id)
+        stopHealthcheck(id)
         shimReady.remove(id)
         guard records[id] != nil else { return }
         var status = recordedExit(id)

@@ -29,7 +29,13 @@ extension ContainerStore {
     static func statusText(_ state: ContainerState) -> String {
         let now = Int(Date().timeIntervalSince1970)
         switch state.Status {
-        case "running": return "Up " + duration(now - RFC3339Seconds.parse(state.StartedAt))
+        case "running":
+            let up = "Up " + duration(now - RFC3339Seconds.parse(state.StartedAt))
+            switch state.Health?.Status {
+            case "starting"?: return up + " (health: starting)"
+            case let status?: return up + " (\(status))"
+            case nil: return up
+            }
         case "paused": return "Up " + duration(now - RFC3339Seconds.parse(state.StartedAt)) + " (Paused)"
         case "exited": return "Exited (\(state.ExitCode)) " + duration(now - RFC3339Seconds.parse(state.FinishedAt)) + " ago"
         default: return state.Status.prefix(1).uppercased() + state.Status.dropFirst()

@@ -31,6 +31,8 @@ public actor ContainerStore {
     var waiters: [String: [(WaitCondition, CheckedContinuation<ContainerWaitResponse, Never>)]] = [:]
     var execs: [String: ExecRecord] = [:]
     var monitored: Set<String> = []
+    /// The healthcheck loop of each running container that has one.
+    var healthTasks: [String: Task<Void, Never>] = [:]
     /// The restore of networks after loading; containers start at boot only once it is done.
     var networksRestored: Task<Void, Never>?
 
@@ -65,6 +67,7 @@ public actor ContainerStore {
             if ShimLauncher.canConnect(paths(record.id).socket) {
                 shimReady.insert(record.id)
                 monitor(record.id)
+                startHealthcheck(record.id)
             } else {
                 recordExit(record.id, recordedExit(record.id) ?? Self.supervisorLost)
             }
@@ -174,6 +177,7 @@ public actor ContainerStore {
         if config.User?.isEmpty ?? true { config.User = imageConfig.User }
         config.Cmd = cmd
         config.Entrypoint = config.Entrypoint ?? imageConfig.Entrypoint
+        config.Healthcheck = HealthConfig.merged(container: config.Healthcheck, image: imageConfig.Healthcheck)
         var hostConfig = request.hostConfig
         let (mode, networking) = try await resolveNetwork(request, config: &config)
         hostConfig.NetworkMode = mode

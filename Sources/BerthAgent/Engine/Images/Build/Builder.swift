@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import BerthCore
 import BerthImageFormat
 import BerthRuntime
 
@@ -252,6 +253,8 @@ final class Builder: @unchecked Sendable {
                 ports[port.contains("/") ? port.lowercased() : port + "/tcp"] = EmptyObject()
             }
             c.ExposedPorts = ports
+        case "HEALTHCHECK":
+            c.Healthcheck = try Self.healthcheck(instruction)
         case "STOPSIGNAL":
             c.StopSignal = try lex.processWord(instruction.rest, env: env)
         case "SHELL":
@@ -265,6 +268,51 @@ final class Builder: @unchecked Sendable {
             throw DockerfileError("\(instruction.keyword) is not supported by berthd's builder")
         }
         config = c
+    }
+
+    /// `HEALTHCHECK NONE` or `HEALTHCHECK [--interval=D] [--timeout=D] [--start-period=D] [--start-interval=D]
+    /// [--retries=N] CMD command` (JSON form: `["CMD", …]`, shell form: `["CMD-SHELL", "…"]`).
+    static func healthcheck(_ instruction: DockerfileInstruction) throws -> HealthConfig {
+        let rest = instruction.rest
+        let upper = rest.uppercased()
+        if upper == "NONE" {
+            guard instruction.flags.isEmpty else { throw DockerfileError("HEALTHCHECK NONE takes no flags") }
+            return HealthConfig(Test: ["NONE"])
+        }
+        guard upper.hasPrefix("CMD ") || upper.hasPrefix("CMD[") || upper.hasPrefix("CMD\t") else {
+            throw DockerfileError("Unknown type \"\(rest.split(separator: " ").first ?? "")\" in HEALTHCHECK (try CMD)")
+        }
+        let command = String(rest.dropFirst(3).drop { $0 == " " || $0 == "\t" })
+        guard !command.isEmpty else { throw DockerfileError("Missing command after HEALTHCHECK CMD") }
+        var health = HealthConfig()
+        if command.hasPrefix("["), let json = Dockerfile.parseJSONStringArray(command) {
+            health.Test = ["CMD"] + json
+        } else {
+            health.Test = ["CMD-SHELL", command]
+        }
+        for (flag, value) in instruction.flags {
+            switch flag {
+            case "interval", "timeout", "start-period", "start-interval":
+                guard let ns = GoDuration.nanoseconds(value) else {
+                    throw DockerfileError("time: invalid duration \"\(value)\" for --\(flag)")
+                }
+                if flag == "interval" || flag == "timeout" || flag == "start-interval", ns != 0, ns < 1_000_000 {
+                    throw DockerfileError("Interval \"\(flag)\" cannot be less than 1ms")
+                }
+                switch flag {
+                case "interval": health.Interval = ns
+                case "timeout": health.Timeout = ns
+                case "start-period": health.StartPeriod = ns
+                default: health.StartInterval = ns
+                }
+            case "retries":
+                guard let n = Int(value), n >= 0 else { throw DockerfileError("--retries must be a number: \(value)") }
+                health.Retries = n
+            default:
+                throw DockerfileError("Unknown flag: \(flag)")
+            }
+        }
+        return health
     }
 
     // MARK: layers
