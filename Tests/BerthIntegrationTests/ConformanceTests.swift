@@ -114,6 +114,26 @@ struct ConformanceTests {
         #expect(df.status == 0 && df.stdout.contains("Images 1") && df.stdout.contains("Containers 1"), "\(df)")
         let pydf = py("u = c.df(); print(sorted(u.keys()), u['Containers'][0]['SizeRw'] >= 0)")
         #expect(pydf.stdout == "['BuildCache', 'Containers', 'Images', 'LayersSize', 'Volumes'] True\n", "\(pydf)")
+        // attach with logs and no stream (docker-py), an unknown log driver, aliases with the short ID, a joined
+        // container's hostname, exec's 126 and 127.
+        let attached = py("x = c.containers.run('bb', 'sh -c \\\"echo one; echo two >&2\\\"', detach=True); x.wait(); "
+                          + "print(repr(x.attach(logs=True, stream=False))); x.remove()")
+        // (stdout and stderr are two pipes: the log has them in the order the agent read them)
+        #expect(["b'one\\ntwo\\n'\n", "b'two\\none\\n'\n"].contains(attached.stdout), "\(attached)")
+        let logDriver = d(["run", "--rm", "--log-driver", "nosuch", "bb", "true"])
+        #expect(logDriver.status != 0 && logDriver.stderr.contains("logger: no log driver named 'nosuch' is registered"),
+                "\(logDriver)")
+        #expect(d(["network", "create", "confnet"]).status == 0)
+        #expect(d(["run", "-d", "--name", "aliased", "--network", "confnet", "--network-alias", "web", "bb", "sleep", "60"]).status == 0)
+        let short = String(d(["inspect", "-f", "{{.Id}}", "aliased"]).stdout.prefix(12))
+        let aliases = d(["inspect", "-f", "{{json .NetworkSettings.Networks.confnet.Aliases}}", "aliased"]).stdout
+        #expect(aliases == "[\"web\",\"\(short)\"]\n", "\(aliases)")
+        let joined = d(["run", "--rm", "--network", "container:aliased", "bb", "hostname"])
+        #expect(joined.stdout == short + "\n", "\(joined)")
+        #expect(d(["exec", "aliased", "/nonexistent"]).status == 127)
+        #expect(d(["exec", "aliased", "/etc/passwd"]).status == 126)
+        #expect(d(["rm", "-f", "aliased"]).status == 0)
+        #expect(d(["network", "rm", "confnet"]).status == 0)
         let all = d(["container", "prune", "-f"])
         #expect(all.status == 0 && all.stdout.contains("Total reclaimed space"), "\(all)")
     }

@@ -11,6 +11,12 @@ enum AttachRoutes {
             let id = record.id
             let tty = record.config.Tty ?? false
             let stdin = request.query.bool("stdin")
+            // `logs=1` replays the log first; `stream=0` stops there (docker-py's `attach(logs=True, stream=False)`).
+            let logs = request.query.bool("logs")
+            let stream = request.query["stream"] == nil || request.query.bool("stream")
+            let wantOut = request.query["stdout"] == nil || request.query.bool("stdout")
+            let wantErr = request.query["stderr"] == nil || request.query.bool("stderr")
+            let logPath = await store.logPath(id)
             await store.beginAttach(id)
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: tty ? "application/vnd.docker.raw-stream"
@@ -18,6 +24,21 @@ enum AttachRoutes {
             return Response(headers: headers, body: .hijack { client in
                 let release = AttachRelease(store: store, id: id)
                 defer { Task { await release.release() } }
+                if logs {
+                    var reader = LogReader(path: logPath)
+                    var buffer = client.allocator.buffer(capacity: 4096)
+                    for entry in reader.readNew() {
+                        let isErr = entry.stream == "stderr"
+                        if isErr ? !wantErr : !wantOut { continue }
+                        if !tty {
+                            buffer.writeBytes(StreamFrame.header(stream: isErr ? StreamFrame.stderr : StreamFrame.stdout,
+                                                                 count: entry.log.utf8.count))
+                        }
+                        buffer.writeString(entry.log)
+                    }
+                    if buffer.readableBytes > 0 { try await client.write(buffer) }
+                }
+                guard stream else { return }
                 guard let socket = await store.awaitSupervisor(id) else { return }
                 try await ShimClient.bridge(socket, ShimRequest(op: .attach, stdin: stdin), to: client,
                                             stdin: stdin) { _ in await release.release() }

@@ -22,7 +22,10 @@ extension ContainerStore {
                                                      uniquingKeysWith: { a, _ in a })
         }
         if case .container(let reference) = mode {
-            mode = .container(try find(reference).id)
+            let other = try find(reference)
+            mode = .container(other.id)
+            // Joined containers share the other's network and, as with dockerd, show its hostname.
+            if request.config.Hostname?.isEmpty ?? true { config.Hostname = other.config.Hostname }
             return (mode, networking)
         }
         guard let networks else { return (mode, networking) }
@@ -149,7 +152,10 @@ extension ContainerStore {
                 entry.IPAddress = e.address.description
                 entry.IPPrefixLen = pool.subnet.prefix
                 entry.MacAddress = e.mac
-                if network.resolvesNames { entry.DNSNames = [record.name] + e.aliases }
+                if network.resolvesNames {
+                    entry.DNSNames = [record.name] + e.aliases
+                    entry.Aliases = e.aliases  // dockerd 20.10: the configured aliases and the short ID
+                }
                 if network.name == "bridge" || settings.IPAddress.isEmpty {
                     settings.EndpointID = e.id
                     settings.Gateway = entry.Gateway ?? ""

@@ -131,8 +131,16 @@ public actor ContainerStore {
 
     // MARK: create
 
+    /// The log drivers dockerd ships; berthd writes json-file logs whatever is asked, but an unknown name is refused
+    /// at create as dockerd refuses it.
+    static let logDrivers: Set<String> = ["", "json-file", "local", "none", "journald", "syslog", "gelf", "fluentd",
+                                          "awslogs", "splunk", "etwlogs", "gcplogs", "logentries"]
+
     func create(name requested: String?, request: ContainerCreateRequest) async throws -> String {
         loadIfNeeded()
+        if let driver = request.hostConfig.LogConfig?.Type, !Self.logDrivers.contains(driver) {
+            throw APIError.invalidArgument("logger: no log driver named '\(driver)' is registered")
+        }
         let imageName = request.config.Image ?? ""
         let imageID: String
         do {
