@@ -21,7 +21,7 @@ struct RegistryTests {
         }()
         func registry(_ args: [String]) -> Harness.Output { Harness.run(["bash", script] + args, env: scriptEnv) }
         defer {
-            for dir in ["secure", "plain", "untrusted"] { registry(["stop", "rg1", work + "/" + dir]) }
+            for dir in ["secure", "plain", "untrusted", "token"] { registry(["stop", "rg1", work + "/" + dir]) }
             h.cleanup(Self.machines)
             try? FileManager.default.removeItem(atPath: work)
         }
@@ -114,6 +114,25 @@ struct RegistryTests {
             print('digest' in out)
             """], env: pyEnv)
         #expect(py.status == 0 && py.stdout.contains("'\(address)/lab/app:2'") && py.stdout.contains("True"), "\(py)")
+
+        // A registry with token auth (distribution's Bearer dance against a token server in the lab host).
+        let token = registry(["start", "rg1", work + "/token", "--tls", "--token", "tok:t0ken pass", "--port", "5003"])
+        try #require(token.status == 0, "\(token.stderr)")
+        let tokenAddress = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(registry(["trust", "rg2", work + "/token", tokenAddress]).status == 0)
+        let tokenLogin = d("rg2", ["login", tokenAddress, "-u", "tok", "--password-stdin"], stdin: "t0ken pass\n")
+        #expect(tokenLogin.status == 0 && tokenLogin.stdout.contains("Login Succeeded"), "\(tokenLogin)")
+        #expect(d("rg2", ["tag", "\(address)/lab/app:2", "\(tokenAddress)/lab/tok:1"]).status == 0)
+        let tokenPush = d("rg2", ["push", "\(tokenAddress)/lab/tok:1"])
+        #expect(tokenPush.status == 0 && tokenPush.stdout.contains("Pushed"), "\(tokenPush)")
+        #expect(d("rg2", ["rmi", "\(tokenAddress)/lab/tok:1"]).status == 0)
+        let tokenPull = d("rg2", ["pull", "\(tokenAddress)/lab/tok:1"])
+        #expect(tokenPull.status == 0 && tokenPull.stdout.contains("Digest: sha256:"), "\(tokenPull)")
+        let tokenLog = (try? String(contentsOfFile: work + "/token/token.log", encoding: .utf8)) ?? ""
+        #expect(tokenLog.contains("scope=repository%3Alab%2Ftok%3Apull%2Cpush&account=tok user=tok 200"),
+                "the token server was not asked: \(tokenLog)")
+        _ = d("rg2", ["rmi", "\(tokenAddress)/lab/tok:1"])
+        registry(["stop", "rg1", work + "/token"])
 
         // The plain-HTTP registry: insecure for rg2, and its Docker Hub mirror: `docker run busybox` pulls.
         #expect(d("rg1", ["tag", "bb", "\(plainAddress)/library/busybox:latest"]).status == 0)

@@ -222,7 +222,10 @@ final class RegistrySession {
         }
         var query: [(String, String)] = []
         if let service = challenge.parameters["service"] { query.append(("service", service)) }
-        query.append(("scope", challenge.parameters["scope"] ?? "repository:\(repository):\(actions)"))
+        // A login (no repository) asks for a token without a scope, as dockerd does.
+        if let scope = challenge.parameters["scope"] ?? (repository.isEmpty ? nil : "repository:\(repository):\(actions)") {
+            query.append(("scope", scope))
+        }
         if let name = credentials?.basicPair?.0 { query.append(("account", name)) }
         tokenURL = tokenURL.adding(query: query)
         var headers: [(String, String)] = []
