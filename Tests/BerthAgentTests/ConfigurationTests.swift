@@ -30,7 +30,8 @@ struct ConfigurationTests {
         #expect(try JSONDecoder().decode(AgentConfiguration.self, from: data) == configuration)
         let keys = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         #expect(Set(keys?.keys ?? [:].keys) == ["host", "port", "tcp", "tlsCACert", "tlsCert", "tlsKey", "unixSocket",
-                                                "dataRoot", "execRoot", "labels", "hostname", "logLevel"])
+                                                "dataRoot", "execRoot", "labels", "hostname", "logLevel",
+                                                "registry-mirrors", "insecure-registries", "certs-directories"])
     }
 
     @Test func flagsOverrideTheFile() throws {

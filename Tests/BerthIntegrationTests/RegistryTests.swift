@@ -183,6 +183,19 @@ struct RegistryTests {
         let resumed = d("rg2", ["pull", "\(address)/lab/app:1"])
         #expect(resumed.status == 0 && resumed.stdout.contains("Already exists"), "\(resumed)")
         #expect(d("rg2", ["run", "--rm", "\(address)/lab/app:1"]).stdout == "made-here\n")
+        // A full disk: the agent's tmp is a 64 KiB tmpfs in rg2's own mount namespace for the moment. One line
+        // naming the cause, nothing registered, nothing left in tmp.
+        #expect(d("rg2", ["rmi", "-f", "\(address)/lab/app:1"]).status == 0)
+        let mounted = h.berth(["ssh", "rg2", "mkdir -p /var/lib/berth/tmp && mount -t tmpfs -o size=64k berthfull /var/lib/berth/tmp"])
+        try #require(mounted.status == 0, "\(mounted)")
+        let full = d("rg2", ["pull", "\(address)/lab/app:1"])
+        #expect(full.status != 0 && full.stderr.contains("No space left on device"), "\(full)")
+        let fullLeft = h.berth(["ssh", "rg2", "ls /var/lib/berth/tmp | wc -l; umount /var/lib/berth/tmp"])
+        #expect(fullLeft.stdout.hasPrefix("0"), "\(fullLeft)")
+        #expect(d("rg2", ["images", "-q", "\(address)/lab/app"]).stdout.isEmpty)
+        let afterFull = d("rg2", ["pull", "\(address)/lab/app:1"])
+        #expect(afterFull.status == 0, "\(afterFull)")
+
         // search: distribution has no v1 search endpoint; dockerd reports the status, and so does berthd.
         let search = d("rg2", ["search", "\(address)/lab"])
         #expect(search.status != 0 && search.stderr.contains("Unexpected status code 404"), "\(search)")

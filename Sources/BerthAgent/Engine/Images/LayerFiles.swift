@@ -53,10 +53,18 @@ final class FileSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    private var isClosed = false
+
+    /// Flushes and closes; the descriptor is closed even when the flush fails (a full disk), and only once.
     func close() throws {
+        guard !isClosed else { return }
+        isClosed = true
+        defer { _ = Glibc.close(fd) }
         try flush()
-        _ = Glibc.close(fd)
     }
+
+    /// A sink dropped after a failure still gives its descriptor back.
+    deinit { if !isClosed { _ = Glibc.close(fd) } }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var done = 0

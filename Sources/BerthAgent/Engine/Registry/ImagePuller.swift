@@ -251,6 +251,7 @@ struct ImagePuller {
             let path = tmp + "/pull-\(UUID().uuidString).tar"
             defer { try? FileManager.default.removeItem(atPath: path) }
             let url = session.repositoryURL("blobs/\(layer.digest)")
+            do {
             try await session.send(.GET, url) { response in
                 guard response.status == 200 else {
                     let body = (try? await response.collect(limit: 1 << 20)) ?? []
@@ -295,8 +296,8 @@ struct ImagePuller {
                 if inflateError == nil {
                     do { try inflater?.finish(write) } catch { inflateError = error }
                 }
-                try sink.close()
                 closed = true
+                try sink.close()
                 say(ProgressMessage("Verifying Checksum", id: id, detail: true).line)
                 guard "sha256:" + blobHash.finalize() == layer.digest else {
                     throw RegistryError.digestMismatch("filesystem layer verification failed for digest \(layer.digest)")
@@ -307,6 +308,12 @@ struct ImagePuller {
                         + "its content is not the diff ID \(diffID) the image config names")
                 }
                 say(ProgressMessage("Download complete", id: id, detail: true).line)
+            }
+            } catch let error as LayerError {
+                // the disk, not the registry: name the file, as dockerd does
+                var reason = error.description
+                if reason.hasPrefix("write: ") { reason = String(reason.dropFirst(7)) }
+                throw RegistryError.failed("write \(path): \(reason)")
             }
             let size = FileSize.of(path).map(Int64.init) ?? 0
             say(ProgressMessage("Extracting", id: id, current: size, total: size).line)

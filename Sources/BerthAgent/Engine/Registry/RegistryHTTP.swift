@@ -133,6 +133,9 @@ final class RegistryResponse {
     var contentLength: Int64? { headers.first(name: "Content-Length").flatMap { Int64($0) } }
 }
 
+/// Wraps an error thrown by a response handler, so it is not taken for a connection failure.
+struct HandlerFailure: Error { var error: Error }
+
 /// HTTP/1.1 over SwiftNIO, plain or TLS, one connection per request (what a pull needs: a handful of requests,
 /// most of them long streams). Redirects are followed by the caller (`RegistrySession`).
 struct RegistryHTTP: Sendable {
@@ -206,11 +209,18 @@ struct RegistryHTTP: Sendable {
                     }
                     // 1xx answers (100 Continue) come before the real one.
                     if case .head(let response) = part, response.status.code >= 200 {
-                        return try await handle(RegistryResponse(status: Int(response.status.code),
-                                                                 headers: response.headers, iterator: iterator))
+                        do {
+                            return try await handle(RegistryResponse(status: Int(response.status.code),
+                                                                     headers: response.headers, iterator: iterator))
+                        } catch {
+                            // the caller's own failure (a full disk, a bad digest): passed on as it is
+                            throw HandlerFailure(error: error)
+                        }
                     }
                 }
             }
+        } catch let failure as HandlerFailure {
+            throw failure.error
         } catch let error as RegistryError {
             throw error
         } catch let error as NIOSSLError {
