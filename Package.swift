@@ -7,8 +7,9 @@ import PackageDescription
 //   BerthCerts    CA / client / server certificates (swift-certificates), returns PEM; no I/O.
 //   CSSH2+BerthSSH  libssh2 transport implementing BerthCore.RemoteShell.
 //   CCurl+BerthHTTP libcurl HTTPS client with client certificates (controller -> agent).
-//   CKernelShim+BerthKernel the kernel layer: rtnetlink client, network namespaces, sysctl, firewall (iptables).
-//   CShim+BerthLinux controller-side host work: processes, files, lab namespaces and links (over BerthKernel).
+//   CKernelShim+BerthKernel the kernel layer: rtnetlink client, network namespaces, mounts, sysctl, firewall
+//                 (iptables), process spawning (the one Spawner).
+//   BerthLinux    controller-side host work: processes, files, lab namespaces and links (over BerthKernel).
 //   BerthMachine  store, drivers seam, provisioner, create pipeline.
 //   drivers/*     one target per machine driver.
 //   BerthCLI      one file per verb; `berth` is a thin main.
@@ -45,7 +46,6 @@ let package = Package(
         // C shims
         .target(name: "CSSH2", path: "Sources/CSSH2", linkerSettings: [.linkedLibrary("ssh2")]),
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
-        .target(name: "CShim", path: "Sources/CShim"),
         .target(name: "CRuntimeShim", path: "Sources/CRuntimeShim"),
         .target(name: "CImageShim", path: "Sources/CImageShim"),
         .target(name: "CKernelShim", path: "Sources/CKernelShim"),
@@ -74,7 +74,7 @@ let package = Package(
                 swiftSettings: swift5),
         .target(name: "BerthKernel", dependencies: ["CKernelShim", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthKernelTesting", dependencies: ["BerthKernel"], swiftSettings: swift5),
-        .target(name: "BerthLinux", dependencies: ["CShim", "BerthCore", "BerthKernel"], swiftSettings: swift5),
+        .target(name: "BerthLinux", dependencies: ["BerthCore", "BerthKernel"], swiftSettings: swift5),
         .target(name: "BerthRuntime", dependencies: ["CRuntimeShim", "BerthCore", "BerthKernel"],
                 swiftSettings: swift5),
         .target(name: "BerthVolume", dependencies: ["BerthCore", "BerthCluster", "BerthMachine", "BerthSSH", "BerthHTTP", "BerthTransfer"],

@@ -3,7 +3,7 @@ import Glibc
 /// The entry points the agent's network store has always called, now over this module's parts: namespaces through
 /// ``SystemNamespaces``, sysctls, and iptables through ``IPTables``. New code takes the protocols through `init`.
 public enum NetKernel {
-    public typealias Failure = ToolRunner.Failure
+    public typealias Failure = SpawnFailure
 
     static let namespaces = SystemNamespaces()
     static let firewall = IPTables()
@@ -35,7 +35,7 @@ public enum NetKernel {
     /// `iptables -w ARGS`.
     @discardableResult
     public static func iptables(_ args: [String]) throws -> String {
-        try ToolRunner.check([firewall.iptables, "-w"] + args)
+        try firewall.check([firewall.iptables, "-w"] + args)
     }
 
     /// Appends an `iptables` rule (`-t T -A ...`) unless it is there already.

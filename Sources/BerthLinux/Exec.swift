@@ -1,4 +1,4 @@
-import CShim
+import BerthKernel
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -6,15 +6,7 @@ import Glibc
 
 /// Runs local programs. The one place this package spawns processes from the controller side.
 public enum Exec {
-    public struct Failure: Error, CustomStringConvertible {
-        public var argv: [String]
-        public var status: Int32
-        public var stderr: String
-        public var description: String {
-            let why = stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init)
-            return "\(argv.joined(separator: " ")): exit \(status)" + (why.map { ": \($0)" } ?? "")
-        }
-    }
+    public typealias Failure = SpawnFailure
 
     public struct Output {
         public var status: Int32
@@ -22,71 +14,26 @@ public enum Exec {
         public var stderr: String
     }
 
+    /// How this package starts programs: BerthKernel's one spawner.
+    static let spawner: any Spawner = SystemSpawner()
+
     /// Runs `argv` (argv[0] resolved through PATH), waits, and captures its output.
     @discardableResult
     public static func run(_ argv: [String], input: String? = nil) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = argv
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        let inp = Pipe()
-        p.standardInput = input == nil ? FileHandle.nullDevice : inp
-        try p.run()
-        if let input {
-            inp.fileHandleForWriting.write(Data(input.utf8))
-            try? inp.fileHandleForWriting.close()
-        }
-        // Read both pipes concurrently so neither fills up.
-        final class Sink: @unchecked Sendable { var data = Data() }
-        let errSink = Sink()
-        let g = DispatchGroup()
-        g.enter()
-        DispatchQueue.global().async {
-            errSink.data = err.fileHandleForReading.readDataToEndOfFile()
-            g.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        g.wait()
-        let errData = errSink.data
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let r = try spawner.run(SpawnRequest(argv, input: input.map { Array($0.utf8) }))
+        return Output(status: r.status, stdout: r.output, stderr: r.errorOutput)
     }
 
     /// Runs `argv` and throws `Failure` on a non-zero exit.
     @discardableResult
     public static func check(_ argv: [String], input: String? = nil) throws -> String {
-        let o = try run(argv, input: input)
-        guard o.status == 0 else { throw Failure(argv: argv, status: o.status, stderr: o.stderr) }
-        return o.stdout
+        try spawner.check(SpawnRequest(argv, input: input.map { Array($0.utf8) }))
     }
 
     /// Starts `argv` in a new session (setsid) with stdio on `logPath`, not waiting for it. Returns its pid.
     /// The child outlives this process.
     public static func spawnDetached(_ argv: [String], logPath: String) throws -> pid_t {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        let rcAttr = cshim_spawnattr_detach(&attr)
-        guard rcAttr == 0 else {
-            throw Failure(argv: argv, status: -1, stderr: "posix_spawnattr: \(String(cString: strerror(rcAttr)))")
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var pid: pid_t = 0
-        let cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { cargs.forEach { free($0) } }
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attr, cargs, environ)
-        guard rc == 0 else {
-            throw Failure(argv: argv, status: -1, stderr: "posix_spawn: \(String(cString: strerror(rc)))")
-        }
-        return pid
+        try spawner.start(SpawnRequest(argv, stdout: .file(logPath), stderr: .withStdout, newSession: true))
     }
 
     /// True when a process with `pid` exists (signal 0 probe). Zombies of ours are reaped first.

@@ -50,7 +50,8 @@ public final class Shim: @unchecked Sendable {
     public static func main(directory: String) -> Never {
         // The agent's listening sockets must not live on in the supervisor (a restarted agent could not bind).
         _ = berth_close_from(3)
-        guard berth_daemonize() == 0 else { exit(1) }
+        var ready: Int32 = -1
+        guard berth_daemonize(&ready) == 0 else { exit(1) }
         let paths = ContainerPaths(directory: directory)
         let log = open(paths.shimLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         if log >= 0 { dup2(log, 1); dup2(log, 2) }
@@ -61,7 +62,7 @@ public final class Shim: @unchecked Sendable {
             let data = try Data(contentsOf: URL(fileURLWithPath: paths.spec))
             let spec = try JSONDecoder().decode(ContainerSpec.self, from: data)
             let shim = try Shim(paths: paths, spec: spec)
-            try shim.serve()
+            try shim.serve(ready: ready)
         } catch {
             fputs("shim: \(error)\n", stderr)
             exit(1)
@@ -71,7 +72,8 @@ public final class Shim: @unchecked Sendable {
 
     // MARK: serving
 
-    private func serve() throws {
+    /// Listens on the socket, tells the spawner (`ready`) and serves connections until the container exits.
+    private func serve(ready: Int32) throws {
         unlink(paths.socket)
         let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw RuntimeError.errno("socket") }
@@ -92,6 +94,7 @@ public final class Shim: @unchecked Sendable {
         guard bound == 0 else { throw RuntimeError.errno("bind \(paths.socket)") }
         guard listen(listener, 64) == 0 else { throw RuntimeError.errno("listen") }
         try? Data("\(getpid())\n".utf8).write(to: URL(fileURLWithPath: paths.shimPid), options: .atomic)
+        berth_notify_ready(ready)
         while true {
             let fd = accept(listener, nil, nil)
             if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -176,7 +179,7 @@ public final class Shim: @unchecked Sendable {
             do {
                 let procs = try cgroups.create(memory: spec.memoryLimit, pids: spec.pidsLimit)
                 lock.withLock { cgroupProcs = procs }
-                pid = try Spawner.spawnContainer(spec, paths: paths, stdio: stdio.child, cgroupProcs: procs)
+                pid = try ContainerSpawner.spawnContainer(spec, paths: paths, stdio: stdio.child, cgroupProcs: procs)
             } catch {
                 stdio.closeChildEnds()
                 throw error
@@ -266,7 +269,7 @@ public final class Shim: @unchecked Sendable {
             // Hold the lock across the spawn so the reaper cannot see the helper before it is registered.
             lock.lock()
             do {
-                helper = try Spawner.exec(in: pid, process, stdio: stdio.child, cgroupProcs: cgroupProcs)
+                helper = try ContainerSpawner.exec(in: pid, process, stdio: stdio.child, cgroupProcs: cgroupProcs)
             } catch {
                 lock.unlock()
                 stdio.closeChildEnds()

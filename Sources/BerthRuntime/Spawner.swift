@@ -1,3 +1,4 @@
+import BerthKernel
 import CRuntimeShim
 import Glibc
 
@@ -13,13 +14,14 @@ public struct StdioFDs: Sendable {
     }
 }
 
-/// Starts container processes through the C shim (clone, mounts, pivot_root, setns).
-public enum Spawner {
+/// Starts container processes through the C shim (clone, mounts, pivot_root, setns): what posix_spawn and so
+/// BerthKernel's ``Spawner`` cannot do.
+public enum ContainerSpawner {
     /// Starts the init process of a container; returns its pid once it has exec'd.
     public static func spawnContainer(_ spec: ContainerSpec, paths: ContainerPaths, stdio: StdioFDs,
                                       cgroupProcs: [String] = []) throws -> Int32 {
         let overlay: String? = spec.rootfsCopied == true ? nil
-            : "lowerdir=\(spec.lowerDirs.joined(separator: ":")),upperdir=\(paths.upper),workdir=\(paths.work)"
+            : OverlayStack(lower: spec.lowerDirs, upper: paths.upper, work: paths.work).options
         let mounts = CMounts(spec.mounts ?? [])
         defer { mounts.free() }
         return try withProcess(spec.process, stdio: stdio, cgroupProcs: cgroupProcs) { process, err, errlen, execErrno in

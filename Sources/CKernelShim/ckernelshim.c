@@ -23,7 +23,13 @@ int berth_kernel_is_nsfs(const char *path) {
 
 int berth_kernel_memfd(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 
-int berth_kernel_spawn(const char *const *argv, const char *const *envp, int input_fd, int output_fd) {
+static void stream(posix_spawn_file_actions_t *actions, int fd, int target, int flags) {
+    if (fd >= 0) posix_spawn_file_actions_adddup2(actions, fd, target);
+    else posix_spawn_file_actions_addopen(actions, target, "/dev/null", flags, 0);
+}
+
+int berth_kernel_spawn(const char *const *argv, const char *const *envp, int search_path, int new_session, int in_fd,
+                       int out_fd, int err_fd) {
     posix_spawnattr_t attr;
     posix_spawn_file_actions_t actions;
     sigset_t none, all;
@@ -34,16 +40,16 @@ int berth_kernel_spawn(const char *const *argv, const char *const *envp, int inp
     sigfillset(&all);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    if (input_fd >= 0) posix_spawn_file_actions_adddup2(&actions, input_fd, 0);
-    else posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (output_fd >= 0) {
-        posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
-        posix_spawn_file_actions_adddup2(&actions, output_fd, 2);
-    }
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (new_session) flags |= POSIX_SPAWN_SETSID;
+    posix_spawnattr_setflags(&attr, flags);
+    stream(&actions, in_fd, 0, O_RDONLY);
+    stream(&actions, out_fd, 1, O_WRONLY);
+    stream(&actions, err_fd, 2, O_WRONLY);
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     pid_t pid = -1;
-    rc = posix_spawn(&pid, argv[0], &actions, &attr, (char *const *)argv, (char *const *)envp);
+    rc = search_path ? posix_spawnp(&pid, argv[0], &actions, &attr, (char *const *)argv, (char *const *)envp)
+                     : posix_spawn(&pid, argv[0], &actions, &attr, (char *const *)argv, (char *const *)envp);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) { errno = rc; return -1; }

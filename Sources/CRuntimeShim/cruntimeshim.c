@@ -680,12 +680,30 @@ int berth_copy_up(const char *rootfs, const char *overlay_options, const char *p
     return -1;
 }
 
-int berth_daemonize(void) {
+int berth_daemonize(int *ready_fd) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     pid_t pid = fork();
     if (pid < 0) return -1;
-    if (pid > 0) _exit(0);
+    if (pid > 0) {
+        close(fds[1]);
+        char byte = 0;
+        ssize_t n;
+        do { n = read(fds[0], &byte, 1); } while (n < 0 && errno == EINTR);
+        _exit(n == 1 ? 0 : 1);
+    }
+    close(fds[0]);
     if (setsid() < 0) return -1;
+    *ready_fd = fds[1];
     return 0;
+}
+
+void berth_notify_ready(int fd) {
+    if (fd < 0) return;
+    char byte = 'R';
+    ssize_t ignored = write(fd, &byte, 1);
+    (void)ignored;
+    close(fd);
 }
 
 int berth_set_winsize(int fd, unsigned short rows, unsigned short cols) {

@@ -14,7 +14,8 @@ struct NetlinkIntegrationTests {
     let remoteMAC = MACAddress("02:42:0a:09:00:02")!
 
     func ip(_ args: String...) -> String {
-        let (status, out) = ToolRunner.run(["/usr/sbin/ip"] + args)
+        let r = try? SystemSpawner().run(.tool(["/usr/sbin/ip"] + args))
+        let (status, out) = (r?.status ?? -1, r?.output ?? "")
         #expect(status == 0, "ip \(args.joined(separator: " ")): \(out)")
         return out
     }
@@ -132,7 +133,7 @@ struct NetlinkIntegrationTests {
                 #expect(details.contains(part), "\(part) in \(details)")
             }
             #expect(ip("-n", a, "-d", "link", "show", "bkmv0").contains("macvlan mode bridge"))
-            let (_, fdb) = ToolRunner.run(["/usr/sbin/bridge", "-n", a, "fdb", "show", "dev", "bkvx0"])
+            let fdb = (try? SystemSpawner().run(.tool(["/usr/sbin/bridge", "-n", a, "fdb", "show", "dev", "bkvx0"])))?.output ?? ""
             #expect(fdb.contains("02:42:0a:09:00:02 dst 172.31.250.9 self permanent"), "\(fdb)")
             #expect(ip("-n", a, "neigh", "show", "dev", "bkvx0").contains("10.9.0.2 lladdr 02:42:0a:09:00:02 PERMANENT"))
             #expect(ip("-n", a, "route", "show", "10.9.0.0/24").contains("via 10.9.0.2 dev bkvx0 onlink"))

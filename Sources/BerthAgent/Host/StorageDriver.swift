@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import BerthKernel
 import Glibc
 
 /// How a container's root filesystem is made from its image's layers (docker's graph drivers).
@@ -22,7 +23,7 @@ public enum StorageDriver: String, Sendable, CaseIterable {
 
     /// Whether the kernel has overlayfs and a test mount with its directories on `dataRoot` works. Without the
     /// privilege to mount (unit tests) only the kernel's list of filesystems decides.
-    static func overlaySupported(dataRoot: String) -> Bool {
+    static func overlaySupported(dataRoot: String, mounts: any Mounts = SystemMounts()) -> Bool {
         guard kernelFilesystems().contains("overlay") else { return false }
         let fm = FileManager.default
         let probe = dataRoot + "/tmp/overlay-probe-\(getpid())"
@@ -34,12 +35,16 @@ public enum StorageDriver: String, Sendable, CaseIterable {
         } catch {
             return true  // the data root is not writable yet: trust the kernel's list
         }
-        let options = "lowerdir=\(probe)/lower,upperdir=\(probe)/upper,workdir=\(probe)/work"
-        if options.withCString({ mount("overlay", probe + "/merged", "overlay", 0, $0) }) == 0 {
-            _ = umount2(probe + "/merged", Int32(MNT_DETACH))
+        let stack = OverlayStack(lower: [probe + "/lower"], upper: probe + "/upper", work: probe + "/work")
+        do {
+            try mounts.mountOverlay(stack, at: probe + "/merged")
+            mounts.unmount(probe + "/merged", detach: true)
             return true
+        } catch let failure as MountFailure {
+            return failure.errno == EPERM
+        } catch {
+            return false
         }
-        return errno == EPERM
     }
 
     /// The names in `/proc/filesystems` (a proc file: read to its end, its size says nothing).

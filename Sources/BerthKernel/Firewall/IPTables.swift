@@ -3,35 +3,48 @@
 public struct IPTables: Firewall {
     public var iptables: String
     public var restore: String
+    let spawner: any Spawner
 
-    public init(iptables: String = "/usr/sbin/iptables", restore: String = "/usr/sbin/iptables-restore") {
+    public init(iptables: String = "/usr/sbin/iptables", restore: String = "/usr/sbin/iptables-restore",
+                spawner: any Spawner = SystemSpawner()) {
         self.iptables = iptables
         self.restore = restore
+        self.spawner = spawner
+    }
+
+    /// The exit status of a tool run; -1 when it could not start.
+    func status(_ argv: [String], input: String? = nil) -> Int32 {
+        (try? spawner.run(.tool(argv, input: input)).status) ?? -1
+    }
+
+    @discardableResult
+    func check(_ argv: [String], input: String? = nil) throws -> String {
+        try spawner.check(.tool(argv, input: input))
     }
 
     public func ensure(_ rules: [[String]]) throws {
-        let missing = rules.filter { ToolRunner.run([iptables, "-w"] + Self.replacing($0, "-A", with: "-C")).status != 0 }
+        let missing = rules.filter { status([iptables, "-w"] + Self.replacing($0, "-A", with: "-C")) != 0 }
         try append(missing)
     }
 
     public func append(_ rules: [[String]]) throws {
         switch rules.count {
         case 0: return
-        case 1: try ToolRunner.check([iptables, "-w"] + rules[0])
-        default: try ToolRunner.check([restore, "-w", "--noflush"], input: Self.restoreInput(rules))
+        case 1: try check([iptables, "-w"] + rules[0])
+        default: try check([restore, "-w", "--noflush"], input: Self.restoreInput(rules))
         }
     }
 
     public func delete(_ rules: [[String]]) {
         let deletions = rules.map { Self.replacing($0, "-A", with: "-D") }
         if deletions.count > 1,
-           ToolRunner.run([restore, "-w", "--noflush"], input: Self.restoreInput(deletions)).status == 0 { return }
+           status([restore, "-w", "--noflush"], input: Self.restoreInput(deletions)) == 0 { return }
         // One batch fails whole when a rule is missing: then one by one, quietly.
-        for rule in deletions { _ = ToolRunner.run([iptables, "-w"] + rule) }
+        for rule in deletions { _ = status([iptables, "-w"] + rule) }
     }
 
     public func listing(table: String) throws -> String {
-        try ToolRunner.check([iptables, "-w", "-t", table, "-S"])
+        try check([iptables, "-w", "-t", table, "-S"])
     }
 
     static func replacing(_ rule: [String], _ old: String, with new: String) -> [String] {

@@ -13,8 +13,10 @@ int berth_kernel_clone_newnet(void);
 int berth_kernel_is_nsfs(const char *path);
 /// memfd_create(name, MFD_CLOEXEC).
 int berth_kernel_memfd(const char *name);
-/// Starts `argv[0]` (an absolute path) with `envp`, stdin from `input_fd` (-1: /dev/null), stdout and stderr to
-/// `output_fd`, an empty signal mask, default signal dispositions and no other inherited descriptors (posix_spawn,
-/// which vforks). Returns the pid, or -1 with errno set.
-int berth_kernel_spawn(const char *const *argv, const char *const *envp, int input_fd, int output_fd);
+/// Starts `argv[0]` with `envp` (posix_spawn, which vforks): with `search_path`, argv[0] without a slash is looked up
+/// in PATH; with `new_session`, the child starts a new session. Standard streams from `in_fd`, `out_fd` and `err_fd`
+/// (-1: /dev/null); an empty signal mask, default signal dispositions and no other inherited descriptors.
+/// Returns the pid, or -1 with errno set.
+int berth_kernel_spawn(const char *const *argv, const char *const *envp, int search_path, int new_session, int in_fd,
+                       int out_fd, int err_fd);
 #endif

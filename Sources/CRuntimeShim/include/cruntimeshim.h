@@ -64,8 +64,13 @@ int berth_exec_in(int target_pid, const struct berth_process_spec *spec, char *e
 int berth_copy_up(const char *rootfs, const char *overlay_options, const char *path, const char *dest, char *err,
                   int errlen);
 
-/// fork; the parent _exit(0)s, the child starts a new session. For a supervisor that outlives its spawner.
-int berth_daemonize(void);
+/// fork; the child starts a new session and gets the write end of a pipe in `*ready_fd`; the parent waits on the
+/// pipe and _exits 0 once the child writes a byte there (``berth_notify_ready``), 1 when the child ends first. So
+/// whoever spawned a supervisor knows, when that process has exited, whether the supervisor is serving.
+int berth_daemonize(int *ready_fd);
+
+/// Tells the parent left by ``berth_daemonize`` that this process is ready, and closes `fd`.
+void berth_notify_ready(int fd);
 
 /// Sets the window size of a terminal.
 int berth_set_winsize(int fd, unsigned short rows, unsigned short cols);

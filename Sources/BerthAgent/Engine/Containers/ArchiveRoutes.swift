@@ -1,3 +1,4 @@
+import BerthKernel
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -163,15 +164,15 @@ extension ContainerStore {
         let mountPoint = paths.directory + "/cp-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let fm = FileManager.default
         for dir in [paths.upper, paths.work, mountPoint] { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let options = "lowerdir=\(lower.joined(separator: ":")),upperdir=\(paths.upper),workdir=\(paths.work)"
+        let stack = OverlayStack(lower: lower, upper: paths.upper, work: paths.work)
+        let mounts = self.mounts
         return try await Blocking.run {
-            guard options.withCString({ mount("overlay", mountPoint, "overlay", 0, $0) }) == 0 else {
-                let code = errno
+            do { try mounts.mountOverlay(stack, at: mountPoint) } catch let failure as MountFailure {
                 try? FileManager.default.removeItem(atPath: mountPoint)
-                throw LayerError.io("mount the container's filesystem", code)
+                throw LayerError.io("mount the container's filesystem", failure.errno)
             }
             defer {
-                _ = umount2(mountPoint, Int32(MNT_DETACH))
+                mounts.unmount(mountPoint, detach: true)
                 _ = rmdir(mountPoint)
             }
             return try body(mountPoint)

@@ -40,9 +40,7 @@ extension ContainerStore {
         }
         shimReady.insert(id)
         // Let attach requests that came before start connect first, so no output is missed.
-        for _ in 0..<300 where (attaching[id] ?? 0) > 0 {
-            try? await Task.sleep(nanoseconds: 10_000_000)
-        }
+        _ = await waitUntil(id, seconds: 3) { ($0.attaching[id] ?? 0) == 0 }
         let reply = try await ShimClient.call(paths.socket, ShimRequest(op: .start))
         guard reply.ok, let pid = reply.pid else {
             let message = reply.error ?? "unknown error"
@@ -238,12 +236,7 @@ extension ContainerStore {
 
     /// Waits until `id` is no longer running, at most `seconds`; true when it stopped.
     func awaitExit(_ id: String, seconds: Double) async -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            guard let record = records[id], record.state.Running else { return true }
-            try? await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return !(records[id]?.state.Running ?? false)
+        await waitUntil(id, seconds: seconds) { !($0.records[id]?.state.Running ?? false) }
     }
 
     /// `docker kill` (`byUser`: through the API, which marks the container stopped by the user as dockerd does).
@@ -294,6 +287,7 @@ extension ContainerStore {
         guard records[record.id] != nil else { return }
         await networks?.release(record.id)
         records.removeValue(forKey: record.id)
+        changed(record.id)
         for (id, exec) in execs where exec.containerID == record.id { execs.removeValue(forKey: id) }
         let directory = paths(record.id).directory
         try? await Blocking.run { try FileManager.default.removeItem(atPath: directory) }
@@ -306,17 +300,18 @@ extension ContainerStore {
     // MARK: attach
 
     func beginAttach(_ id: String) { attaching[id, default: 0] += 1 }
-    func endAttach(_ id: String) { attaching[id, default: 1] -= 1 }
+    func endAttach(_ id: String) {
+        attaching[id, default: 1] -= 1
+        changed(id)
+    }
 
     /// Waits (up to 60 s) until the container's supervisor is up; nil when it is gone.
     func awaitSupervisor(_ id: String) async -> String? {
-        for _ in 0..<6000 {
-            guard let record = records[id] else { return nil }
-            if shimReady.contains(id) { return paths(id).socket }
-            if record.state.Status == "exited" || !record.state.Error.isEmpty { return nil }
-            try? await Task.sleep(nanoseconds: 10_000_000)
+        _ = await waitUntil(id, seconds: 60) { store in
+            guard let record = store.records[id] else { return true }
+            return store.shimReady.contains(id) || record.state.Status == "exited" || !record.state.Error.isEmpty
         }
-        return nil
+        return shimReady.contains(id) && records[id] != nil ? paths(id).socket : nil
     }
 
     func socketIfRunning(_ id: String) -> String? {

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import BerthCore
+import BerthKernel
 import BerthRuntime
 import Logging
 
@@ -23,11 +24,16 @@ public actor ContainerStore {
     let storageDriver: StorageDriver
     /// Where container events go (`GET /events`).
     nonisolated let events: EngineEventLog
+    /// Mounts made outside containers (a stopped container's filesystem for `docker cp`).
+    nonisolated let mounts: any Mounts
     var records: [String: ContainerRecord] = [:]
     var loaded = false
     /// Attach requests waiting for a container's supervisor, which start holds back for.
     var attaching: [String: Int] = [:]
-    var shimReady: Set<String> = []
+    var shimReady: Set<String> = [] { didSet { for id in shimReady.symmetricDifference(oldValue) { changed(id) } } }
+    /// Tasks waiting for a container's next change (``changed(_:)``), each with its token.
+    var changeWaiters: [String: [(UInt64, CheckedContinuation<Void, Never>)]] = [:]
+    var changeTokens: UInt64 = 0
     var waiters: [String: [(WaitCondition, CheckedContinuation<ContainerWaitResponse, Never>)]] = [:]
     var execs: [String: ExecRecord] = [:]
     var monitored: Set<String> = []
@@ -38,8 +44,10 @@ public actor ContainerStore {
 
     public init(dataRoot: String, images: ImageStore, logger: Logger, volumes: VolumeStore? = nil,
                 networks: NetworkStore? = nil, shimBinary: String = "/proc/self/exe",
-                storageDriver: StorageDriver = .overlay2, events: EngineEventLog = EngineEventLog()) {
+                storageDriver: StorageDriver = .overlay2, events: EngineEventLog = EngineEventLog(),
+                mounts: any Mounts = SystemMounts()) {
         self.storageDriver = storageDriver
+        self.mounts = mounts
         self.events = events
         self.dataRoot = dataRoot
         self.volumes = volumes ?? VolumeStore(dataRoot: dataRoot)
@@ -88,6 +96,7 @@ public actor ContainerStore {
 
     func save(_ record: ContainerRecord) {
         records[record.id] = record
+        changed(record.id)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(record) else { return }

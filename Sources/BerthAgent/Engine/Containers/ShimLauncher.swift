@@ -1,23 +1,16 @@
+import BerthKernel
 import BerthRuntime
 import Glibc
 
-/// Starts `berthd shim <dir>` (which daemonizes) and waits until its socket accepts connections.
+/// Starts `berthd shim <dir>`, which daemonizes and lets its first process exit once its socket accepts connections.
 enum ShimLauncher {
-    static func launch(binary: String, paths: ContainerPaths) async throws {
-        let argv = [binary, "shim", paths.directory]
-        try await Blocking.run {
-            var pid: pid_t = 0
-            var cargs = argv.map { strdup($0) } + [nil]
-            defer { for p in cargs { free(p) } }
-            let rc = posix_spawn(&pid, binary, nil, nil, &cargs, environ)
-            guard rc == 0 else { throw RuntimeError.system(step: "spawn \(binary) shim", errno: rc) }
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    static func launch(binary: String, paths: ContainerPaths, spawner: any Spawner = SystemSpawner()) async throws {
+        // The first process exits once the daemonized supervisor listens (0), or when it ended before (1).
+        let status = try await Blocking.run {
+            try spawner.run(SpawnRequest([binary, "shim", paths.directory], stdout: .discard, stderr: .discard,
+                                         searchPath: false)).status
         }
-        for _ in 0..<500 {
-            if canConnect(paths.socket) { return }
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
+        if status == 0, canConnect(paths.socket) { return }
         throw APIError.internal("the container supervisor did not start; see \(paths.shimLog)")
     }
 

@@ -27,8 +27,15 @@ public protocol NetworkDriver: Sendable {
     func join(_ network: NetworkRecord, endpoint: EndpointRecord, sandbox: Sandbox) throws
     /// Unplugs an endpoint and withdraws its ports; quiet about what is gone already.
     func leave(_ network: NetworkRecord, endpoint: EndpointRecord)
+    /// Like `leave`, for an endpoint whose sandbox is destroyed next: what lives outside the sandbox is withdrawn
+    /// or quiesced, and the kernel removes the links inside with the namespace. Defaults to `leave`.
+    func retire(_ network: NetworkRecord, endpoint: EndpointRecord)
     /// Re-publishes the ports of a live endpoint after an agent restart.
     func restore(_ network: NetworkRecord, endpoint: EndpointRecord) throws
+}
+
+extension NetworkDriver {
+    public func retire(_ network: NetworkRecord, endpoint: EndpointRecord) { leave(network, endpoint: endpoint) }
 }
 
 /// Docker's `bridge` driver: a Linux bridge with the gateway address, a veth per endpoint, iptables for masquerade,
@@ -117,5 +124,16 @@ public struct BridgeDriver: NetworkDriver {
         if !rules.isEmpty { firewall.delete(rules) }
         // Deleting one end of a veth pair deletes the other (inside the sandbox) too.
         _ = try? netlink.withSession(in: .current) { try $0.deleteLinkIfPresent(.name(endpoint.hostVeth)) }
+    }
+
+    /// The host end goes down (its bridge port stops forwarding at once, so the address can be handed out again);
+    /// the pair itself goes with the sandbox's namespace, which the kernel tears down off the caller's path. A
+    /// synchronous delete right after a container exits waits out an RCU barrier of about 10 ms.
+    public func retire(_ network: NetworkRecord, endpoint: EndpointRecord) {
+        let rules = endpoint.ports.flatMap(FirewallRules.port)
+        if !rules.isEmpty { firewall.delete(rules) }
+        _ = try? netlink.withSession(in: .current) { host in
+            do { try host.setLink(.name(endpoint.hostVeth), LinkChange(up: false)) } catch let e as NetlinkError where e.isMissing {}
+        }
     }
 }

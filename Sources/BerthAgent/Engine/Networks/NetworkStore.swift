@@ -417,14 +417,20 @@ public actor NetworkStore {
 
     /// Unplugs every endpoint of a container and removes its sandbox. Quiet when there is nothing.
     func release(_ containerID: String) {
+        let box = sandboxes.sandbox(containerID)
+        let boxGoes = sandboxes.exists(box)
         for endpoint in registry.endpoints(of: containerID) {
             guard let network = registry.networks[endpoint.networkID], let driver = drivers.driver(for: network)
             else { continue }
-            sandboxes.unplug(endpoint, network: network, driver: driver)
+            if boxGoes {
+                sandboxes.retire(endpoint, network: network, driver: driver)
+            } else {
+                sandboxes.unplug(endpoint, network: network, driver: driver)
+            }
             if network.isGlobal { withdrawGlobal(endpoint) }
         }
         try? registry.setEndpoints([], of: containerID)
-        sandboxes.remove(sandboxes.sandbox(containerID))
+        sandboxes.remove(box)
     }
 
     func endpoints(of containerID: String) -> [EndpointRecord] { registry.endpoints(of: containerID) }

@@ -59,6 +59,11 @@ struct SandboxBuilder: Sendable {
         driver.leave(network, endpoint: endpoint)
     }
 
+    /// Unplugs an endpoint of a sandbox that is removed next (the driver leaves the rest to the namespace's end).
+    func retire(_ endpoint: EndpointRecord, network: NetworkRecord, driver: any NetworkDriver) {
+        driver.retire(network, endpoint: endpoint)
+    }
+
     // MARK: /etc files
 
     /// The files of a container with its own sandbox: its addresses in `/etc/hosts`, the embedded DNS server (when
