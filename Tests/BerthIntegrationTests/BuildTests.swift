@@ -81,6 +81,29 @@ struct BuildTests {
         #expect(history.lines.contains { $0.contains("echo \"$GREETING from $NAME\"") })
         #expect(d(["history", "-q", "multi"]).lines.count == 11)  // 10 steps after FROM + the imported layer
 
+        // The build cache: an unchanged rebuild reuses every step and gives the same image; a changed file busts
+        // its COPY and what follows; a different build arg the RUN that sees it; --no-cache and prune. (ARG steps
+        // run each time: they only set what later steps see.)
+        let firstID = d(["image", "inspect", "-f", "{{.Id}}", "multi"]).stdout
+        let again = d(["build", "--build-arg", "GREETING=hi", "-t", "multi", work + "/ms"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.components(separatedBy: " ---> Using cache").count - 1 == 9, "\(again.stdout)")
+        #expect(d(["image", "inspect", "-f", "{{.Id}}", "multi"]).stdout == firstID)
+        try Self.write(work + "/ms/files/a.txt", "file a, changed\n")
+        let changed = d(["build", "--build-arg", "GREETING=hi", "-t", "multi2", work + "/ms"])
+        #expect(changed.stdout.components(separatedBy: " ---> Using cache").count - 1 == 2, "\(changed.stdout)")
+        #expect(d(["run", "--rm", "multi2", "cat a.txt"]).stdout == "file a, changed\n")
+        try Self.write(work + "/ms/files/a.txt", "file a\n")
+        let otherArg = d(["build", "--build-arg", "GREETING=hey", "-t", "multi3", work + "/ms"])
+        #expect(otherArg.stdout.components(separatedBy: " ---> Using cache").count - 1 == 3, "\(otherArg.stdout)")
+        #expect(d(["run", "--rm", "multi3", "cat greeting.txt"]).stdout == "hey from the app\n")
+        let noCache = d(["build", "--no-cache", "--build-arg", "GREETING=hi", "-t", "multi4", work + "/ms"])
+        #expect(noCache.status == 0 && !noCache.stdout.contains("Using cache"), "\(noCache.stdout)")
+        let pruned = d(["builder", "prune", "-f"])
+        #expect(pruned.status == 0 && pruned.stdout.contains("Deleted build cache objects"), "\(pruned.stdout)\(pruned.stderr)")
+        #expect(!d(["build", "--build-arg", "GREETING=hi", "-t", "multi4", work + "/ms"]).stdout.contains("Using cache"))
+        #expect(d(["rmi", "multi2", "multi3", "multi4"]).status == 0)
+
         // save, rmi, load: same IDs, whiteouts still hide the deleted file.
         let idBefore = d(["image", "inspect", "-f", "{{.Id}}", "multi"]).stdout
         #expect(d(["save", "-o", work + "/images.tar", "multi", "datapacked"]).status == 0)

@@ -14,6 +14,8 @@ struct BuildOptions: Sendable {
     var quiet = false
     var remove = true
     var forceRemove = false
+    /// `--no-cache`: every step runs.
+    var noCache = false
 
     init(query: QueryParameters) throws {
         for tag in query.values("t") where !tag.isEmpty {
@@ -40,6 +42,7 @@ struct BuildOptions: Sendable {
         quiet = query.bool("q")
         remove = query["rm"] == nil ? true : query.bool("rm")
         forceRemove = query.bool("forcerm")
+        noCache = query.bool("nocache")
         if query["remote"].map({ !$0.isEmpty }) ?? false {
             throw APIError.notImplemented("building from a remote context is not supported")
         }

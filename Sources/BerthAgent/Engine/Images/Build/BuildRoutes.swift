@@ -12,7 +12,8 @@ enum BuildRoutes {
     static func register(on router: inout Router, context: EngineContext) {
         router.post("/build") { request in try await build(request, context: context) }
         router.post("/build/prune") { _ in
-            try .json(BuildPruneResponse(CachesDeleted: nil, SpaceReclaimed: 0))
+            let (keys, bytes) = await context.images.pruneBuildCache()
+            return try .json(BuildPruneResponse(CachesDeleted: keys.isEmpty ? nil : keys, SpaceReclaimed: bytes))
         }
     }
 
@@ -51,7 +52,7 @@ enum BuildRoutes {
     }
 }
 
-/// `POST /build/prune`: there is no build cache to prune.
+/// `POST /build/prune`: the build cache entries removed (their images' layers stay with the images that use them).
 struct BuildPruneResponse: Codable, Sendable {
     var CachesDeleted: [String]?
     var SpaceReclaimed: Int

@@ -29,6 +29,8 @@ final class Builder: @unchecked Sendable {
     private var cmdSet = false
     private var shell = ["/bin/sh", "-c"]
     private var intermediates: [String] = []
+    /// The cache key of the last step (its chain starts at FROM), nil before the first FROM.
+    private var cacheChain: String?
     private var emit: Emit = { _ in }
 
     struct Failure: Error {
@@ -62,7 +64,7 @@ final class Builder: @unchecked Sendable {
             let total = instructions.count
             for (index, instruction) in instructions.enumerated() {
                 await say("Step \(index + 1)/\(total) : \(instruction.original)\n")
-                try await step(instruction)
+                try await cachedStep(instruction)
             }
             guard let finalID = imageID else { throw Failure(message: "no image was built") }
             var id = finalID
@@ -118,6 +120,80 @@ final class Builder: @unchecked Sendable {
 
     func command(_ instruction: DockerfileInstruction) -> [String] {
         instruction.json ?? (shell + [instruction.rest])
+    }
+
+    // MARK: cache
+
+    /// Steps whose result only their keyword changes (not the file system): on a hit their builder state (CMD seen,
+    /// SHELL) still has to follow.
+    static let layerSteps: Set<String> = ["RUN", "COPY", "ADD", "WORKDIR"]
+
+    /// Runs a step, or takes its image from the build cache when the same step ran on the same chain before.
+    func cachedStep(_ instruction: DockerfileInstruction) async throws {
+        let keyword = instruction.keyword
+        if keyword == "FROM" {
+            try await step(instruction)
+            cacheChain = ImageStore.buildCacheKey(["FROM", imageID ?? "scratch"])
+            return
+        }
+        guard let chain = cacheChain else { return try await step(instruction) }
+        if keyword == "ARG" {  // changes what later steps see: part of the chain, never a hit of its own
+            try await step(instruction)
+            cacheChain = ImageStore.buildCacheKey([chain, instruction.original])
+            return
+        }
+        var parts = [chain, instruction.original] + argsForKey(instruction)
+        if keyword == "COPY" || keyword == "ADD" {
+            guard let sources = try? copySourcesDigest(instruction) else { return try await step(instruction) }
+            parts.append(sources)
+        }
+        let key = ImageStore.buildCacheKey(parts)
+        cacheChain = key
+        if !options.noCache, let id = await images.cachedStep(key), let cached = try? await images.config(of: id) {
+            if !Self.layerSteps.contains(keyword) { try configStep(instruction) }
+            image = cached
+            imageID = id
+            if !intermediates.contains(id) { intermediates.append(id) }
+            await say(" ---> Using cache\n")
+            await say(" ---> \(short(id))\n")
+            return
+        }
+        let before = imageID
+        try await step(instruction)
+        if let id = imageID, id != before { await images.recordStep(key, image: id) }
+    }
+
+    /// The ARG values a step depends on, sorted: all of them for RUN (its environment has them), else those its
+    /// text names (`$NAME`, `${NAME}`), as dockerd keys only on what changes the result.
+    func argsForKey(_ instruction: DockerfileInstruction) -> [String] {
+        let text = instruction.original
+        return args.compactMap { name, value -> String? in
+            guard let value else { return nil }
+            let named = text.contains("$" + name) || text.contains("${" + name)
+            return instruction.keyword == "RUN" || named ? "\(name)=\(value)" : nil
+        }.sorted()
+    }
+
+    /// What COPY/ADD would copy, as one digest: each member's path, type, mode, owner, link and content.
+    func copySourcesDigest(_ instruction: DockerfileInstruction) throws -> String {
+        let parts = try words(instruction)
+        guard parts.count >= 2 else { throw DockerfileError("\(instruction.keyword) requires at least two arguments") }
+        var lines: [String] = []
+        for pattern in parts.dropLast() {
+            for source in try buildContext.sources(pattern, instruction: instruction.keyword) {
+                var members: [(String, BuildContext.File)] = []
+                if let file = buildContext.files[source] { members.append((source, file)) }
+                if buildContext.isDirectory(source) {
+                    members += buildContext.contents(of: source).map { (source + "/" + $0.0, $0.1) }
+                }
+                for (path, file) in members {
+                    let e = file.entry
+                    lines.append("\(path) \(e.type) \(e.mode) \(e.uid):\(e.gid) \(e.linkName) "
+                        + SHA256Digest.hex(of: Data(file.data)))
+                }
+            }
+        }
+        return ImageStore.buildCacheKey(lines)
     }
 
     // MARK: steps
