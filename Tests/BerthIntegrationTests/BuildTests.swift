@@ -138,6 +138,22 @@ struct BuildTests {
         #expect(d(["cp", "live:/nonexistent", work + "/x"]).stderr.contains("Could not find the file /nonexistent"))
         #expect(d(["rm", "-f", "live", "vc"]).status == 0)
 
+        // diff and commit: the writable layer against the image, then an image of it with --change, -m and -a.
+        let shell = "echo x > /etc/newfile; rm /etc/group; mkdir -p /tmp/d/e; echo y >> /etc/passwd; rm -rf /var/www"
+        #expect(d(["run", "--name", "cm1", "busybox", "sh", "-c", shell]).status == 0)
+        let diff = d(["diff", "cm1"])
+        #expect(Set(diff.lines) == ["C /etc", "D /etc/group", "A /etc/newfile", "C /etc/passwd", "C /tmp", "A /tmp/d",
+                                    "A /tmp/d/e", "C /var", "D /var/www"], "\(diff.stdout)\(diff.stderr)")
+        let committed = d(["commit", "-m", "a note", "-a", "me <m@x>", "-c", "CMD [\"cat\",\"/etc/newfile\"]", "-c", "ENV Z=9",
+                           "cm1", "committed:v1"])
+        #expect(committed.status == 0 && committed.stdout.hasPrefix("sha256:"), "\(committed.stderr)")
+        #expect(d(["run", "--rm", "committed:v1"]).stdout == "x\n")
+        #expect(d(["run", "--rm", "committed:v1", "sh", "-c", "test -e /etc/group || echo gone; echo $Z"]).stdout == "gone\n9\n")
+        #expect(d(["image", "inspect", "-f", "{{.Author}}|{{.Comment}}", "committed:v1"]).stdout == "me <m@x>|a note\n")
+        #expect(d(["commit", "-c", "FOO bar", "cm1"]).stderr.contains("FOO is not a valid change command"))
+        #expect(d(["commit", "nosuchcontainer"]).status != 0)
+        #expect(d(["rm", "cm1"]).status == 0 && d(["rmi", "committed:v1"]).status == 0)
+
         // Bad Dockerfiles: docker's errors, non-zero exit.
         try Self.write(work + "/bad/Dockerfile", "FROM busybox\nFOOBAR x\n")
         let bad = d(["build", work + "/bad"])

@@ -19,6 +19,7 @@ public enum EngineAPI {
         ArchiveRoutes.register(on: &router, context: context)
         NetworkRoutes.register(on: &router, context: context)
         ContainerControlRoutes.register(on: &router, context: context)
+        CommitRoutes.register(on: &router, context: context)
         SwarmRoutes.register(on: &router)
         EventRoutes.register(on: &router, context: context)
         return router

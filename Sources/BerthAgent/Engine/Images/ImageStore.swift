@@ -312,7 +312,7 @@ public actor ImageStore {
         let config = try config(of: id)
         return ImageInspect(
             Id: id, RepoTags: tags(of: id), RepoDigests: repoDigests(of: id), Parent: "", Comment: config.comment ?? "",
-            Created: config.created, DockerVersion: "", Author: "", Config: config.config,
+            Created: config.created, DockerVersion: "", Author: config.author ?? "", Config: config.config,
             Architecture: config.architecture, Os: config.os, Size: size(of: config),
             GraphDriver: .init(Name: "overlay2", Data: [
                 "LowerDir": (try? layerDirectories(of: id).joined(separator: ":")) ?? "",

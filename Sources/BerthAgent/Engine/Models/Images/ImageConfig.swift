@@ -17,6 +17,8 @@ public struct ImageConfig: Codable, Sendable, Equatable {
     public var os: String
     public var created: String
     public var comment: String?
+    /// `docker commit --author`.
+    public var author: String?
     public var config: ContainerConfig?
     public var rootfs: RootFS
     public var history: [History]?
