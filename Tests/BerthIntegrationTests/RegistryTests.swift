@@ -112,8 +112,12 @@ struct RegistryTests {
             image.tag('\(address)/lab/py', tag='3')
             out = c.images.push('\(address)/lab/py', tag='3', auth_config=auth)
             print('digest' in out)
+            data = c.images.get_registry_data('\(address)/lab/app:2', auth_config=auth)
+            print('distribution', data.id == image.attrs['RepoDigests'][0].split('@')[1] or data.id,
+                  data.has_platform('linux/amd64'))
             """], env: pyEnv)
         #expect(py.status == 0 && py.stdout.contains("'\(address)/lab/app:2'") && py.stdout.contains("True"), "\(py)")
+        #expect(py.stdout.contains("distribution True True"), "GET /distribution: \(py)")
 
         // A registry with token auth (distribution's Bearer dance against a token server in the lab host).
         let token = registry(["start", "rg1", work + "/token", "--tls", "--token", "tok:t0ken pass", "--port", "5003"])

@@ -29,6 +29,22 @@ actor LayerFetches {
     }
 }
 
+/// The answer of `GET /distribution/{name}/json`.
+struct DistributionInspect: Codable, Sendable {
+    struct DescriptorView: Codable, Sendable {
+        var mediaType: String
+        var digest: String
+        var size: Int
+    }
+    struct PlatformView: Codable, Sendable {
+        var architecture: String
+        var os: String
+        var variant: String?
+    }
+    var Descriptor: DescriptorView
+    var Platforms: [PlatformView]
+}
+
 /// `docker pull`: the registry API v2 as dockerd speaks it. The manifest (and the config it names) are resolved
 /// before any progress is streamed, so a wrong name is an HTTP error as with dockerd; then the layers are fetched
 /// three at a time, verified against their digests while they stream, inflated as they arrive and unpacked, and
@@ -86,6 +102,45 @@ struct ImagePuller {
                     continue
                 default:
                     if endpoint.mirror && !last { continue }
+                    throw error
+                }
+            }
+        }
+        throw lastError
+    }
+
+    /// `GET /distribution/{name}/json`: the manifest's descriptor and the platforms it serves (an index's entries,
+    /// or the image config's os/architecture), as dockerd answers without pulling anything.
+    func inspectDistribution(_ reference: DistributionReference,
+                             credentials: RegistryCredentials?) async throws -> DistributionInspect {
+        let endpoints = try service.endpoints(for: reference)
+        var lastError: Error = RegistryError.failed("no registry endpoint for \(reference)")
+        for (index, endpoint) in endpoints.enumerated() {
+            let session = RegistrySession(service: service, endpoint: endpoint, repository: reference.path,
+                                          credentials: credentials, actions: "pull")
+            do {
+                let (document, raw, digest) = try await fetchManifest(reference.manifestReference, reference: reference,
+                                                                      session: session)
+                switch document {
+                case .index(let list):
+                    let platforms = list.manifests.compactMap(\.platform)
+                    return DistributionInspect(
+                        Descriptor: .init(mediaType: list.mediaType ?? MediaType.ociIndex, digest: digest, size: raw.count),
+                        Platforms: platforms.map { .init(architecture: $0.architecture, os: $0.os, variant: $0.variant) })
+                case .image(let manifest):
+                    let bytes = try await fetchBlob(manifest.config.digest, session: session, limit: 16 << 20)
+                    let config = try JSONDecoder().decode(ImageConfig.self, from: Data(bytes))
+                    return DistributionInspect(
+                        Descriptor: .init(mediaType: manifest.mediaType ?? MediaType.dockerManifest, digest: digest,
+                                          size: raw.count),
+                        Platforms: [.init(architecture: config.architecture, os: config.os, variant: nil)])
+                }
+            } catch let error as RegistryError {
+                lastError = error
+                switch error {
+                case .connect, .tls: continue
+                default:
+                    if endpoint.mirror && index < endpoints.count - 1 { continue }
                     throw error
                 }
             }

@@ -13,6 +13,16 @@ enum RegistryRoutes {
         router.post("/images/{name*}/push") { request in try await push(request, context: context) }
         router.post("/auth") { request in try await login(request, context: context) }
         router.get("/images/search") { request in try await search(request, context: context) }
+        router.get("/distribution/{name*}/json") { request in
+            let name = try request.parameter("name")
+            let reference: DistributionReference
+            do { reference = try DistributionReference(parsing: name).withDefaultTag } catch {
+                throw APIError.invalidArgument("\(error)")
+            }
+            let puller = ImagePuller(service: context.registry, images: context.images, fetches: context.layerFetches,
+                                     tmpDirectory: context.configuration.dataRoot + "/tmp")
+            return try .json(await puller.inspectDistribution(reference, credentials: try credentials(request)))
+        }
     }
 
     static func credentials(_ request: Request) throws -> RegistryCredentials? {
