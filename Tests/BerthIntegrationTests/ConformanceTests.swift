@@ -76,6 +76,36 @@ struct ConformanceTests {
         let pyEvents = py("print([e['status'] for e in c.events(since=\(t0), until=\(t1), decode=True, filters={'container': 'ev'})])")
         #expect(pyEvents.stdout == "['create', 'start', 'kill', 'die', 'stop', 'destroy']\n", "\(pyEvents)")
 
+        // events live: `docker events` running while a container on a user network comes and goes, and a created
+        // container is connected and disconnected, in dockerd 20.10's order (a created container connects at start).
+        #expect(d(["network", "create", "evnet"]).status == 0)
+        let live = Harness.run(["sh", "-c", """
+            out=$(mktemp /tmp/berth-events.XXXXXX)
+            docker events --filter type=container --filter type=network --format '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}' > "$out" &
+            watcher=$!
+            sleep 1
+            docker run --rm --name evl --network evnet bb true
+            docker create --name evc bb true >/dev/null && docker network connect evnet evc && docker network disconnect evnet evc
+            docker rm evc >/dev/null
+            sleep 1
+            kill $watcher
+            cat "$out"; rm -f "$out"
+            """], env: h.dockerEnvironment("api1"))
+        #expect(live.stdout == """
+            container create evl
+            container attach evl
+            network connect evnet
+            container start evl
+            container die evl
+            network disconnect evnet
+            container destroy evl
+            container create evc
+            network disconnect evnet
+            container destroy evc
+
+            """, "\(live)")
+        #expect(d(["network", "rm", "evnet"]).status == 0)
+
         // -u by name, from the container's /etc/passwd and /etc/group (run and exec), and dockerd's error.
         #expect(d(["run", "--rm", "-u", "nobody", "bb", "id", "-u"]).stdout == "65534\n")
         #expect(d(["run", "--rm", "-u", "1000", "bb", "id"]).stdout.hasPrefix("uid=1000 gid=0"))

@@ -18,6 +18,7 @@ enum AttachRoutes {
             let wantErr = request.query["stderr"] == nil || request.query.bool("stderr")
             let logPath = await store.logPath(id)
             await store.beginAttach(id)
+            await store.emit("attach", record)
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: tty ? "application/vnd.docker.raw-stream"
                                                           : "application/vnd.docker.multiplexed-stream")

@@ -56,6 +56,7 @@ extension ContainerStore {
             if record.hostConfig.AutoRemove ?? false { try? await remove(id, force: true) }
             throw ContainerError.startFailed(message)
         }
+        await publishNetworkEvents("connect", id)
         record = try find(id)
         record.state.Status = "running"
         record.state.Running = true
@@ -149,7 +150,7 @@ extension ContainerStore {
         let exit = status ?? Self.supervisorLost
         guard var record = recordExit(id, exit) else { return }
         emit("die", record, ["exitCode": String(exit.exitCode)])
-        await networks?.release(id)
+        await releaseNetworks(id)
         resolveWaiters(id, exitCode: Int(exit.exitCode), conditions: [.nextExit, .notRunning], error: nil)
         if record.hostConfig.AutoRemove ?? false {
             try? await remove(id, force: true, removeVolumes: true)
@@ -285,7 +286,7 @@ extension ContainerStore {
             _ = await awaitExit(record.id, seconds: 30)
         }
         guard records[record.id] != nil else { return }
-        await networks?.release(record.id)
+        await releaseNetworks(record.id)
         records.removeValue(forKey: record.id)
         changed(record.id)
         for (id, exec) in execs where exec.containerID == record.id { execs.removeValue(forKey: id) }
@@ -295,6 +296,28 @@ extension ContainerStore {
                        error: nil)
         if removeVolumes { await releaseVolumes(of: record) }
         emit("destroy", record)
+    }
+
+    // MARK: network events
+
+    /// dockerd's `network connect`/`disconnect` events for each network the container has an endpoint on.
+    func publishNetworkEvents(_ action: String, _ id: String, endpoints given: [EndpointRecord]? = nil) async {
+        guard let networks else { return }
+        let endpoints: [EndpointRecord]
+        if let given { endpoints = given } else { endpoints = await networks.endpoints(of: id) }
+        for endpoint in endpoints {
+            guard let network = await networks.network(id: endpoint.networkID) else { continue }
+            events.publish(type: "network", action: action, id: network.id,
+                           attributes: ["container": id, "name": network.name, "type": network.driver])
+        }
+    }
+
+    /// Unplugs the container from its networks and says so (`network disconnect`), as dockerd does at die and rm.
+    func releaseNetworks(_ id: String) async {
+        guard let networks else { return }
+        let endpoints = await networks.endpoints(of: id)
+        await networks.release(id)
+        await publishNetworkEvents("disconnect", id, endpoints: endpoints)
     }
 
     // MARK: attach

@@ -47,9 +47,10 @@ enum NetworkRoutes {
         router.post("/networks/prune") { _ in
             return try .json(NetworkPruneResponse(NetworksDeleted: await networks.prune()))
         }
-        /// dockerd's `connect`/`disconnect` events: on the network, naming the container.
+        /// dockerd's `connect` event: on the network, naming the container (a created one's comes when it starts).
         @Sendable func publishEndpoint(_ action: String, _ container: String, _ reference: String) async {
-            guard let network = try? await networks.find(reference), let record = try? await containers.find(container) else { return }
+            guard let network = try? await networks.find(reference), let record = try? await containers.find(container),
+                  record.state.Running else { return }  // a created container connects when it starts
             context.events.publish(type: "network", action: action, id: network.id,
                                    attributes: ["container": record.id, "name": network.name, "type": network.driver])
         }
