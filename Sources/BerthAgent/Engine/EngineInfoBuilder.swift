@@ -33,6 +33,13 @@ enum EngineInfoBuilder {
         info.cpuSet = kernel.cpuSet
         info.pidsLimit = kernel.pidsLimit
         info.ipv4Forwarding = kernel.ipv4Forwarding
+        info.kernelMemory = access("/sys/fs/cgroup/memory/memory.kmem.limit_in_bytes", F_OK) == 0
+        info.kernelMemoryTCP = access("/sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes", F_OK) == 0
+        let procSys = { (key: String) in
+            ((try? String(contentsOfFile: "/proc/sys/net/bridge/" + key, encoding: .utf8)) ?? "").hasPrefix("1")
+        }
+        info.bridgeNfIptables = procSys("bridge-nf-call-iptables")
+        info.bridgeNfIp6tables = procSys("bridge-nf-call-ip6tables")
         info.cgroupVersion = kernel.cgroupVersion
         info.cgroupDriver = "cgroupfs"
         info.loggingDriver = "json-file"

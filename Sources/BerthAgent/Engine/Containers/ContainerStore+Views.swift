@@ -63,12 +63,14 @@ extension ContainerStore {
         var inspect = ContainerInspect(
             Id: record.id, Created: record.created, Path: record.path, Args: record.args, State: record.state,
             Image: record.imageID, Name: "/" + record.name, RestartCount: record.restartCount ?? 0, Driver: storageDriver.rawValue, Platform: "linux",
-            LogPath: paths.log, HostnamePath: "", Config: inspectConfig(record),
+            LogPath: paths.log, HostnamePath: "", Config: ImageConfigView(inspectConfig(record)),
             HostConfig: HostConfigInspect(record.hostConfig, networkMode: record.networkMode.text),
             GraphDriver: storageDriver == .vfs ? ContainerInspect.GraphDriver(Name: "vfs", Data: ["Dir": paths.rootfs])
                 : .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
                                                  "MergedDir": paths.rootfs]),
             Mounts: record.mounts ?? [], NetworkSettings: network)
+        let running = execs.values.filter { $0.containerID == record.id && $0.running }.map(\.id).sorted()
+        inspect.ExecIDs = running.isEmpty ? nil : running
         if hasFiles {
             inspect.HostnamePath = paths.directory + "/hostname"
             inspect.HostsPath = paths.directory + "/hosts"

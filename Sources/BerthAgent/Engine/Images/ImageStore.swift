@@ -303,6 +303,7 @@ public actor ImageStore {
         configs.map { id, config in
             ImageSummary(Id: id, ParentId: "", RepoTags: tags(of: id), RepoDigests: repoDigests(of: id),
                          Created: RFC3339Seconds.parse(config.created), Size: size(of: config), SharedSize: -1,
+                         VirtualSize: size(of: config),
                          Labels: config.config?.Labels ?? [:], Containers: containers[id] ?? 0)
         }.sorted { $0.Created > $1.Created }
     }
@@ -312,8 +313,8 @@ public actor ImageStore {
         let config = try config(of: id)
         return ImageInspect(
             Id: id, RepoTags: tags(of: id), RepoDigests: repoDigests(of: id), Parent: "", Comment: config.comment ?? "",
-            Created: config.created, DockerVersion: "", Author: config.author ?? "", Config: config.config,
-            Architecture: config.architecture, Os: config.os, Size: size(of: config),
+            Created: config.created, DockerVersion: "", Author: config.author ?? "", Config: ImageConfigView(config.config ?? ContainerConfig()),
+            Architecture: config.architecture, Os: config.os, Size: size(of: config), VirtualSize: size(of: config),
             GraphDriver: .init(Name: "overlay2", Data: [
                 "LowerDir": (try? layerDirectories(of: id).joined(separator: ":")) ?? "",
             ]),

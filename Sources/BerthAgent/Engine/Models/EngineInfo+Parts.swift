@@ -30,10 +30,15 @@ extension EngineInfo {
     /// A component's commit; `docker info` prints the ID.
     public struct Commit: Codable, Equatable, Sendable {
         public var id: String
+        /// API < 1.49: what the daemon was built against (dockerd 20.10 writes it).
+        public var expected: String
 
-        public init(id: String = "") { self.id = id }
+        public init(id: String = "", expected: String = "") {
+            self.id = id
+            self.expected = expected
+        }
 
-        enum CodingKeys: String, CodingKey { case id = "ID" }
+        enum CodingKeys: String, CodingKey { case id = "ID", expected = "Expected" }
     }
 
     /// Swarm state; Berth has no swarm, so `LocalNodeState` is `inactive`.
@@ -43,12 +48,24 @@ extension EngineInfo {
         public var localNodeState: String = "inactive"
         public var controlAvailable: Bool = false
         public var error: String = ""
+        public var remoteManagers: [String]? = nil
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case nodeID = "NodeID", nodeAddr = "NodeAddr", localNodeState = "LocalNodeState"
-            case controlAvailable = "ControlAvailable", error = "Error"
+            case controlAvailable = "ControlAvailable", error = "Error", remoteManagers = "RemoteManagers"
+        }
+
+        /// `RemoteManagers` is written `null`, as dockerd does outside a swarm.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(nodeID, forKey: .nodeID)
+            try c.encode(nodeAddr, forKey: .nodeAddr)
+            try c.encode(localNodeState, forKey: .localNodeState)
+            try c.encode(controlAvailable, forKey: .controlAvailable)
+            try c.encode(error, forKey: .error)
+            try c.encode(remoteManagers, forKey: .remoteManagers)
         }
     }
 
@@ -57,11 +74,16 @@ extension EngineInfo {
         public var insecureRegistryCIDRs: [String] = []
         public var indexConfigs: [String: IndexInfo] = [:]
         public var mirrors: [String] = []
+        /// API < 1.49 (dockerd 20.10 writes them, empty).
+        public var allowNondistributableArtifactsCIDRs: [String] = []
+        public var allowNondistributableArtifactsHostnames: [String] = []
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case insecureRegistryCIDRs = "InsecureRegistryCIDRs", indexConfigs = "IndexConfigs", mirrors = "Mirrors"
+            case allowNondistributableArtifactsCIDRs = "AllowNondistributableArtifactsCIDRs"
+            case allowNondistributableArtifactsHostnames = "AllowNondistributableArtifactsHostnames"
         }
     }
 

@@ -19,6 +19,14 @@ public struct EngineInfo: Codable, Equatable, Sendable {
     public var cpuShares: Bool = false
     public var cpuSet: Bool = false
     public var pidsLimit: Bool = false
+    /// API < 1.42: kernel memory accounting (cgroup v1's kmem), as dockerd 20.10 reports it.
+    public var kernelMemory: Bool = false
+    public var kernelMemoryTCP: Bool = false
+    /// Whether bridged traffic passes iptables (br_netfilter's sysctls).
+    public var bridgeNfIptables: Bool = false
+    public var bridgeNfIp6tables: Bool = false
+    /// Swarm's generic resources; none.
+    public var genericResources: [String] = []
     public var ipv4Forwarding: Bool = false
     public var debug: Bool = false
     public var nFd: Int = 0
@@ -73,6 +81,9 @@ public struct EngineInfo: Codable, Equatable, Sendable {
         case driver = "Driver", driverStatus = "DriverStatus", plugins = "Plugins", memoryLimit = "MemoryLimit"
         case swapLimit = "SwapLimit", cpuCfsPeriod = "CpuCfsPeriod", cpuCfsQuota = "CpuCfsQuota"
         case cpuShares = "CPUShares", cpuSet = "CPUSet", pidsLimit = "PidsLimit", ipv4Forwarding = "IPv4Forwarding"
+        case kernelMemory = "KernelMemory", kernelMemoryTCP = "KernelMemoryTCP"
+        case bridgeNfIptables = "BridgeNfIptables", bridgeNfIp6tables = "BridgeNfIp6tables"
+        case genericResources = "GenericResources"
         case debug = "Debug", nFd = "NFd", oomKillDisable = "OomKillDisable", nGoroutines = "NGoroutines"
         case systemTime = "SystemTime", loggingDriver = "LoggingDriver", cgroupDriver = "CgroupDriver"
         case cgroupVersion = "CgroupVersion", nEventsListener = "NEventsListener", kernelVersion = "KernelVersion"

@@ -4,7 +4,8 @@ public struct SystemDataUsage: Encodable, Sendable {
     public var Images: [ImageSummary]
     public var Containers: [ContainerSummary]
     public var Volumes: [VolumeUsage]
-    /// berthd's builder keeps no cache.
+    public var BuilderSize: Int64 = 0
+    /// Build cache records (berthd's cache entries are image configs, counted with the images).
     public var BuildCache: [EmptyObject] = []
 }
 

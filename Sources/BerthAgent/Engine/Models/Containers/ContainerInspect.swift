@@ -1,5 +1,5 @@
 /// `GET /containers/{id}/json`.
-public struct ContainerInspect: Encodable, Sendable {
+public struct ContainerInspect: Encodable, Sendable, EncodesNulls {
     public struct GraphDriver: Encodable, Sendable {
         public var Name: String
         public var Data: [String: String]
@@ -17,11 +17,18 @@ public struct ContainerInspect: Encodable, Sendable {
     public var Platform: String
     public var LogPath: String
     public var HostnamePath: String
-    public var Config: ContainerConfig
+    public var Config: ImageConfigView
     public var HostConfig: HostConfigInspect
     public var GraphDriver: GraphDriver
     public var Mounts: [MountPoint]
     public var NetworkSettings: ContainerNetworkSettings
     public var HostsPath: String?
     public var ResolvConfPath: String?
+    public var MountLabel = ""
+    public var ProcessLabel = ""
+    public var AppArmorProfile = ""
+    /// The container's execs that are running (dockerd drops an exec from this list when it ends).
+    public var ExecIDs: [String]? = nil
+
+    public func encode(to encoder: Encoder) throws { try encodeAllProperties(to: encoder) }
 }

@@ -50,6 +50,9 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
     public var Memory: Int64
     public var NanoCpus: Int64
     public var CgroupParent = ""
+    /// API < 1.42 (dockerd 20.10 still writes them).
+    public var KernelMemory: Int64 = 0
+    public var KernelMemoryTCP: Int64 = 0
     public var BlkioWeight = 0
     public var BlkioWeightDevice: [EmptyObject] = []
     public var BlkioDeviceReadBps: [EmptyObject] = []

@@ -7,6 +7,8 @@ public struct ImageSummary: Codable, Sendable {
     public var Created: Int
     public var Size: Int
     public var SharedSize: Int
+    /// API < 1.44: the same as Size.
+    public var VirtualSize: Int
     public var Labels: [String: String]
     public var Containers: Int
 }

@@ -72,7 +72,7 @@ public struct EndpointIPAMConfig: Codable, Sendable, Equatable {
 }
 
 /// `NetworkingConfig.EndpointsConfig` values and `NetworkSettings.Networks` values.
-public struct EndpointSettings: Codable, Sendable, Equatable {
+public struct EndpointSettings: Codable, Sendable, Equatable, EncodesNulls {
     public var IPAMConfig: EndpointIPAMConfig?
     public var Links: [String]?
     public var Aliases: [String]?
@@ -88,6 +88,8 @@ public struct EndpointSettings: Codable, Sendable, Equatable {
     public var DriverOpts: [String: String]?
     public var DNSNames: [String]?
     public init() {}
+    /// Written as dockerd does: every key, `null` for what is unset.
+    public func encode(to encoder: Encoder) throws { try encodeAllProperties(to: encoder) }
 }
 
 public struct NetworkingConfig: Codable, Sendable, Equatable {
@@ -102,10 +104,12 @@ public struct IPAMPoolConfig: Codable, Sendable, Equatable {
     public var AuxiliaryAddresses: [String: String]?
 }
 
-public struct IPAMSettings: Codable, Sendable, Equatable {
+public struct IPAMSettings: Codable, Sendable, Equatable, EncodesNulls {
     public var Driver: String?
     public var Options: [String: String]?
     public var Config: [IPAMPoolConfig]?
+    /// Every key, `null` when unset, as dockerd writes it.
+    public func encode(to encoder: Encoder) throws { try encodeAllProperties(to: encoder) }
 }
 
 /// `POST /networks/create`.
@@ -166,7 +170,7 @@ public struct NetworkPruneResponse: Codable, Sendable {
 }
 
 /// `NetworkSettings` of `docker inspect`.
-public struct ContainerNetworkSettings: Codable, Sendable {
+public struct ContainerNetworkSettings: Codable, Sendable, EncodesNulls {
     public var Bridge: String
     public var SandboxID: String
     public var SandboxKey: String
@@ -183,6 +187,9 @@ public struct ContainerNetworkSettings: Codable, Sendable {
     public var IPv6Gateway: String
     public var MacAddress: String
     public var Networks: [String: EndpointSettings]
+    public var SecondaryIPAddresses: [String]? = nil
+    public var SecondaryIPv6Addresses: [String]? = nil
+    public func encode(to encoder: Encoder) throws { try encodeAllProperties(to: encoder) }
 }
 
 /// An item of `Ports` in `GET /containers/json`.
