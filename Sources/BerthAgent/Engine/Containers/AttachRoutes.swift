@@ -1,3 +1,4 @@
+import BerthCore
 import BerthRuntime
 import NIOCore
 import NIOHTTP1
@@ -16,6 +17,11 @@ enum AttachRoutes {
             let stream = request.query["stream"] == nil || request.query.bool("stream")
             let wantOut = request.query["stdout"] == nil || request.query.bool("stdout")
             let wantErr = request.query["stderr"] == nil || request.query.bool("stderr")
+            let detachKeys: DetachKeys?
+            // As dockerd: only a terminal's input is watched for them.
+            do { detachKeys = stdin && tty ? try DetachKeys(parsing: request.query["detachKeys"]) : nil } catch {
+                throw APIError.invalidArgument("\(error)")
+            }
             let logPath = await store.logPath(id)
             await store.beginAttach(id)
             await store.emit("attach", record)
@@ -42,7 +48,7 @@ enum AttachRoutes {
                 guard stream else { return }
                 guard let socket = await store.awaitSupervisor(id) else { return }
                 try await ShimClient.bridge(socket, ShimRequest(op: .attach, stdin: stdin), to: client,
-                                            stdin: stdin) { _ in await release.release() }
+                                            stdin: stdin, detachKeys: detachKeys) { _ in await release.release() }
             })
         }
         router.post("/containers/{id}/resize") { request in

@@ -1,3 +1,4 @@
+import BerthCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -43,6 +44,12 @@ enum ExecRoutes {
                 ? try JSONDecoder().decode(ExecStartRequest.self, from: Data(request.body.readableBytesView))
                 : ExecStartRequest(Detach: false, Tty: nil)
             let tty = start.Tty ?? exec.request.Tty ?? false
+            let detachKeys: DetachKeys?
+            do {
+                detachKeys = (exec.request.AttachStdin ?? false) && tty ? try DetachKeys(parsing: exec.request.DetachKeys) : nil
+            } catch {
+                throw APIError.invalidArgument("\(error)")
+            }
             let (socket, process) = try await store.execProcess(exec, tty: tty)
             await store.updateExec(id) { $0.running = true }
             let shimRequest = ShimRequest(op: .exec, execID: id, process: process)
@@ -55,7 +62,8 @@ enum ExecRoutes {
                                                           : "application/vnd.docker.multiplexed-stream")
             return Response(headers: headers, body: .hijack { client in
                 defer { Task { await finish(exec, store: store) } }
-                try await ShimClient.bridge(socket, shimRequest, to: client, stdin: process.openStdin) { reply in
+                try await ShimClient.bridge(socket, shimRequest, to: client, stdin: process.openStdin,
+                                            detachKeys: detachKeys, drainAfterDetach: true) { reply in
                     if let pid = reply.pid { await store.updateExec(id) { $0.pid = Int(pid) } }
                     guard !reply.ok else { return }
                     let message = "OCI runtime exec failed: exec failed: unable to start container process: "

@@ -3,7 +3,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import BerthCore
 import BerthRuntime
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -59,7 +61,11 @@ enum ShimClient {
 
     /// Opens an attach or exec stream and bridges it to a hijacked client connection until the supervisor
     /// closes it. `onReply` sees the supervisor's answer first; with `ok == false` nothing is bridged.
+    /// Bridges a hijacked client to the supervisor (attach or exec). With `detachKeys`, the client's stdin is
+    /// watched for them: when typed, the client is let go (its connection closed, the process keeps running) and,
+    /// with `drainAfterDetach`, the supervisor's stream is still read to its end (an exec's end is its exit).
     static func bridge(_ socket: String, _ request: ShimRequest, to client: HijackedStream, stdin: Bool,
+                       detachKeys: DetachKeys? = nil, drainAfterDetach: Bool = false,
                        onReply: @Sendable (ShimReply) async throws -> Void) async throws {
         let connection = try await connect(socket)
         try await connection.executeThenClose { inbound, outbound in
@@ -68,17 +74,39 @@ enum ShimClient {
             let (reply, rest) = try await readReply(&iterator)
             try await onReply(reply)
             guard reply.ok else { return }
+            let detached = NIOLockedValueBox(false)
+            let channel = connection.channel
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     if stdin {
-                        for try await chunk in client.inbound { try await outbound.write(chunk) }
+                        var matcher = detachKeys.map(DetachKeyMatcher.init)
+                        for try await chunk in client.inbound {
+                            guard var m = matcher else {
+                                try await outbound.write(chunk)
+                                continue
+                            }
+                            let (forward, detach) = m.feed(Array(chunk.readableBytesView))
+                            matcher = m
+                            if !forward.isEmpty { try await outbound.write(ByteBuffer(bytes: forward)) }
+                            if detach {
+                                // The client goes; the process stays. An attach's stream ends here, an exec's
+                                // is read on to its end (its exit status comes with it).
+                                detached.withLockedValue { $0 = true }
+                                await client.close()
+                                if !drainAfterDetach { channel.close(promise: nil) }
+                                return
+                            }
+                        }
                     } else {
                         for try await _ in client.inbound {}
                     }
                     outbound.finish()
                 }
                 if rest.readableBytes > 0 { try await client.write(rest) }
-                while let chunk = try await iterator.next() { try await client.write(chunk) }
+                while let chunk = try await iterator.next() {
+                    if detached.withLockedValue({ $0 }) { continue }
+                    try await client.write(chunk)
+                }
                 group.cancelAll()
             }
         }
