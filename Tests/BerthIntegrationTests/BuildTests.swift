@@ -110,6 +110,23 @@ struct BuildTests {
         let listed = Harness.run(["tar", "-tf", work + "/images.tar"]).stdout
         #expect(listed.contains("manifest.json") && listed.contains("repositories"))
         #expect(d(["rmi", "multi", "datapacked"]).status == 0)
+        // docker-py's load with quiet=False: dockerd's progress lines, then the tags; a bad archive is the stream's
+        // error line (HTTP 200), which the CLI prints.
+        var pyEnv = env
+        pyEnv["REQUESTS_CA_BUNDLE"] = nil
+        pyEnv["CURL_CA_BUNDLE"] = nil
+        let pyLoad = Harness.run(["python3", "-c", """
+            import docker
+            c = docker.from_env()
+            lines = list(c.api.load_image(open('\(work)/images.tar', 'rb').read(), quiet=False))
+            print(any(l.get('status') == 'Loading layer' and 'progressDetail' in l for l in lines))
+            print([l['stream'].strip() for l in lines if 'stream' in l])
+            """], env: pyEnv)
+        #expect(pyLoad.stdout.hasPrefix("True\n") && pyLoad.stdout.contains("Loaded image: multi:latest"), "\(pyLoad)")
+        try Self.write(work + "/garbage.tar", "not a tar archive\n")
+        let garbage = d(["load", "-i", work + "/garbage.tar"])
+        #expect(garbage.status != 0 && garbage.stderr.contains("invalid tar archive"), "\(garbage)")
+        #expect(d(["rmi", "multi", "datapacked"]).status == 0)
         let loaded = d(["load", "-i", work + "/images.tar"])
         #expect(loaded.stdout.contains("Loaded image: multi:latest"), "\(loaded.stdout)\(loaded.stderr)")
         #expect(d(["image", "inspect", "-f", "{{.Id}}", "multi"]).stdout == idBefore)

@@ -109,14 +109,30 @@ enum ImageArchiveRoutes {
 
     // MARK: load
 
-    /// `POST /images/load`: a docker-save archive (classic or OCI layout) in the body.
+    /// `POST /images/load`: a docker-save archive (classic or OCI layout) in the body. As with dockerd the answer is
+    /// a JSON stream (200) whatever happens: `Loading layer` progress unless `quiet`, a `Loaded image` line per tag,
+    /// and a problem with the archive as the stream's error line.
     static func load(_ request: Request, context: EngineContext) async throws -> Response {
+        let body = [UInt8](request.body.readableBytesView)
+        let quiet = request.query.bool("quiet")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        return Response(headers: headers, body: .stream { writer in
+            do {
+                try await loadArchive(body, context: context, quiet: quiet) { try? await writer.write($0) }
+            } catch {
+                try? await writer.write(ProgressMessage.error(APIError(from: error).message))
+            }
+        })
+    }
+
+    static func loadArchive(_ body: [UInt8], context: EngineContext, quiet: Bool,
+                            say: @escaping (String) async -> Void) async throws {
         let images = context.images
         let tmp = context.configuration.dataRoot + "/tmp/load-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         // Small members (manifest, configs) are kept in memory; layer tars go to files.
-        let body = [UInt8](request.body.readableBytesView)
         let (small, files) = try await Blocking.run { () throws -> ([String: [UInt8]], [String: String]) in
             var small: [String: [UInt8]] = [:]
             var files: [String: String] = [:]
@@ -150,7 +166,6 @@ enum ImageArchiveRoutes {
         } catch {
             throw APIError.invalidArgument("invalid manifest.json: \(error)")
         }
-        var lines: [String] = []
         var stored: [String: String] = [:]  // archive path -> diff ID
         for item in manifest {
             guard let raw = small[TarEntry.clean(item.Config)] else {
@@ -177,25 +192,26 @@ enum ImageArchiveRoutes {
                 }
                 let diffID = try await Blocking.run { try Digest.sha256(file: path) }
                 guard diffID == config.rootfs.diff_ids[index] else { throw layerMismatch(layerPath) }
+                let isNew = await !images.hasLayer(diffID)
+                let size = Int64(FileSize.of(path) ?? 0)
                 _ = try await images.storeLayer(tarPath: path)
                 stored[key] = diffID
+                if !quiet, isNew {
+                    await say(ProgressMessage("Loading layer", id: ProgressMessage.shortID(diffID), detail: true,
+                                              current: size, total: size).line)
+                }
             }
             let id = try await images.addImage(rawConfig: Data(raw))
             if let tags = item.RepoTags, !tags.isEmpty {
                 for tag in tags {
                     guard let reference = ImageReference(parsing: tag) else { throw ImageStoreError.invalidReference(tag) }
                     try await images.setReference(reference, to: id)
-                    lines.append("Loaded image: \(reference)\n")
+                    await say(BuildMessage.stream("Loaded image: \(reference)\n"))
                 }
             } else {
-                lines.append("Loaded image ID: \(id)\n")
+                await say(BuildMessage.stream("Loaded image ID: \(id)\n"))
             }
         }
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        var out = ""
-        for line in lines { out += BuildMessage.stream(line) }
-        return Response(headers: headers, body: .buffer(ByteBuffer(string: out)))
     }
 
     static func layerMismatch(_ path: String) -> APIError {
