@@ -106,6 +106,18 @@ struct ConformanceTests {
             """, "\(live)")
         #expect(d(["network", "rm", "evnet"]).status == 0)
 
+        // stats carry the container's interfaces (its namespace's /proc/net/dev, loopback left out); none without a network.
+        #expect(d(["run", "-d", "--name", "nst", "bb", "sleep", "300"]).status == 0)
+        #expect(d(["run", "-d", "--name", "nsn", "--network", "none", "bb", "sleep", "300"]).status == 0)
+        let netStats = py("""
+            s = c.containers.get('nst').stats(stream=False)
+            print(sorted(s['networks'].keys()), sorted(s['networks']['eth0'].keys()) == sorted(['rx_bytes', 'rx_packets',
+                  'rx_errors', 'rx_dropped', 'tx_bytes', 'tx_packets', 'tx_errors', 'tx_dropped']))
+            print('networks' in c.containers.get('nsn').stats(stream=False))
+            """)
+        #expect(netStats.stdout == "['eth0'] True\nFalse\n", "\(netStats)")
+        #expect(d(["rm", "-f", "nst", "nsn"]).status == 0)
+
         // Detach keys on a terminal's stdin (attach and exec): the client is let go, the process runs on.
         let detach = py("""
             import time

@@ -96,7 +96,9 @@ extension ContainerStore {
         return ContainerStats(read: Timestamp.now(), preread: previous?.read ?? ContainerStats.zeroTime, id: record.id,
                               name: "/" + record.name, cpu_stats: cpu, precpu_stats: previous?.cpu_stats ?? .zero,
                               memory_stats: .init(usage: usage.0, limit: limit),
-                              pids_stats: .init(current: usage.2))
+                              pids_stats: .init(current: usage.2),
+                              networks: running && record.state.Pid > 0
+                                  ? Self.readText("/proc/\(record.state.Pid)/net/dev").flatMap(InterfaceCounters.parse) : nil)
     }
 
     static func readText(_ path: String) -> String? {
@@ -140,6 +142,8 @@ struct ContainerStats: Codable, Sendable {
     var precpu_stats: CPU
     var memory_stats: Memory
     var pids_stats: Pids
+    /// Per interface of the container's namespace, loopback left out; absent without a network (as dockerd).
+    var networks: [String: InterfaceCounters]?
     /// Go's zero time, dockerd's `preread` when there is no previous sample.
     static let zeroTime = "0001-01-01T00:00:00Z"
 }
