@@ -52,4 +52,32 @@ public enum ContainerUser {
         }
         return Resolved(uid: uid, gid: gid)
     }
+
+    /// The supplementary groups of a process besides its primary one (runc lists that first): the groups
+    /// /etc/group lists the user (`spec`'s name, or the passwd name of its uid) as a member of, then `--group-add`
+    /// entries (names looked up in /etc/group, numbers as they are); no duplicates, in that order.
+    public static func supplementaryGroups(_ spec: String?, adds: [String], passwd: String?,
+                                           group: String?) throws -> [UInt32] {
+        let groups = entries(group, fields: 4)
+        var out: [UInt32] = []
+        func add(_ gid: UInt32) { if !out.contains(gid) { out.append(gid) } }
+        let user = (spec ?? "").split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        var name = user
+        if let n = UInt32(user), let entry = entries(passwd, fields: 4).first(where: { UInt32($0[2]) == n }) { name = entry[0] }
+        if !name.isEmpty {
+            for entry in groups where entry[3].split(separator: ",").contains(where: { $0 == name }) {
+                if let gid = UInt32(entry[2]) { add(gid) }
+            }
+        }
+        for wanted in adds {
+            if let n = UInt32(wanted) {
+                add(n)
+            } else if let entry = entries(group, fields: 3).first(where: { $0[0] == wanted }), let gid = UInt32(entry[2]) {
+                add(gid)
+            } else {
+                throw Failure(description: "Unable to find group \(wanted): no matching entries in group file")
+            }
+        }
+        return out
+    }
 }

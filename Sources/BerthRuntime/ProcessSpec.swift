@@ -11,9 +11,12 @@ public struct ProcessSpec: Codable, Sendable, Equatable {
     public var openStdin: Bool
     /// Closes the process's stdin when the first attached client's stdin ends.
     public var stdinOnce: Bool
+    /// Supplementary groups (nil: none).
+    public var groups: [UInt32]?
 
     public init(args: [String], env: [String], cwd: String = "/", uid: UInt32 = 0, gid: UInt32 = 0, tty: Bool = false,
-                openStdin: Bool = false, stdinOnce: Bool = false) {
+                openStdin: Bool = false, stdinOnce: Bool = false, groups: [UInt32]? = nil) {
+        self.groups = groups
         self.args = args
         self.env = env
         self.cwd = cwd

@@ -75,13 +75,17 @@ public enum ContainerSpawner {
         defer { argv.free(); envp.free(); procs.free() }
         var err = [CChar](repeating: 0, count: 512)
         var execErrno: Int32 = 0
+        let groups = spec.groups ?? []
         let pid = spec.cwd.withCString { cwd -> Int32 in
-            let process = berth_process_spec(argv: argv.pointer, envp: envp.pointer, cwd: cwd, uid: spec.uid,
-                                             gid: spec.gid, stdin_fd: stdio.stdin, stdout_fd: stdio.stdout,
-                                             stderr_fd: stdio.stderr, tty: spec.tty ? 1 : 0,
-                                             cgroup_procs: cgroupProcs.isEmpty ? nil : procs.pointer)
-            return err.withUnsafeMutableBufferPointer { buf in
-                body(process, buf.baseAddress!, Int32(buf.count), &execErrno)
+            groups.withUnsafeBufferPointer { gids -> Int32 in
+                let process = berth_process_spec(argv: argv.pointer, envp: envp.pointer, cwd: cwd, uid: spec.uid,
+                                                 gid: spec.gid, stdin_fd: stdio.stdin, stdout_fd: stdio.stdout,
+                                                 stderr_fd: stdio.stderr, tty: spec.tty ? 1 : 0,
+                                                 cgroup_procs: cgroupProcs.isEmpty ? nil : procs.pointer,
+                                                 groups: gids.baseAddress, group_count: Int32(gids.count))
+                return err.withUnsafeMutableBufferPointer { buf in
+                    body(process, buf.baseAddress!, Int32(buf.count), &execErrno)
+                }
             }
         }
         if pid < 0 {

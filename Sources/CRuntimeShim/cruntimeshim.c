@@ -100,7 +100,7 @@ static void exec_process(const struct berth_process_spec *p, int errfd) {
     if (p->tty && ioctl(0, TIOCSCTTY, 0) < 0) fail(errfd, "ioctl(TIOCSCTTY)");
     /* Raw syscalls: glibc's wrappers broadcast to the threads the parent had when clone() copied it (setxid),
        and wait forever for one that was being created at that moment. The child has a single thread. */
-    if (syscall(SYS_setgroups, 0, NULL) != 0) fail(errfd, "setgroups");
+    if (syscall(SYS_setgroups, (size_t)(p->group_count > 0 ? p->group_count : 0), p->groups) != 0) fail(errfd, "setgroups");
     if (syscall(SYS_setgid, p->gid) != 0) fail(errfd, "setgid");
     if (syscall(SYS_setuid, p->uid) != 0) fail(errfd, "setuid");
     /* Nothing of the supervisor leaks into the container (the error pipe is close-on-exec already). */

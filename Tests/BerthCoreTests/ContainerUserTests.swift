@@ -37,3 +37,21 @@ struct ContainerUserTests {
     @Test(arguments: ["", "5", "s", "1x", "1.2.3s", "--1s"])
     func refused(text: String) { #expect(GoDuration.nanoseconds(text) == nil) }
 }
+
+@Suite struct SupplementaryGroupTests {
+    let passwd = "root:x:0:0:root:/root:/bin/sh\nbob:x:1000:1000::/home/bob:/bin/sh\n"
+    let group = "root:x:0:\nwheel:x:10:root,bob\nstaff:x:50:bob\nbob:x:1000:\n"
+
+    @Test func membershipsThenGroupAddWithoutDuplicates() throws {
+        #expect(try ContainerUser.supplementaryGroups("bob", adds: [], passwd: passwd, group: group) == [10, 50])
+        #expect(try ContainerUser.supplementaryGroups("1000", adds: ["staff", "77", "10"], passwd: passwd, group: group)
+            == [10, 50, 77])
+        #expect(try ContainerUser.supplementaryGroups(nil, adds: ["wheel"], passwd: passwd, group: group) == [10])
+        do {
+            _ = try ContainerUser.supplementaryGroups("bob", adds: ["nosuch"], passwd: passwd, group: group)
+            Issue.record("an unknown group was accepted")
+        } catch let f as ContainerUser.Failure {
+            #expect(f.description == "Unable to find group nosuch: no matching entries in group file")
+        }
+    }
+}

@@ -154,6 +154,11 @@ struct ConformanceTests {
         // -u by name, from the container's /etc/passwd and /etc/group (run and exec), and dockerd's error.
         #expect(d(["run", "--rm", "-u", "nobody", "bb", "id", "-u"]).stdout == "65534\n")
         #expect(d(["run", "--rm", "-u", "1000", "bb", "id"]).stdout.hasPrefix("uid=1000 gid=0"))
+        // --group-add (names from the container's /etc/group, numbers as given) for the process and its execs.
+        #expect(d(["run", "--rm", "--group-add", "1234", "--group-add", "nogroup", "bb", "id"]).stdout
+            == "uid=0(root) gid=0(root) groups=0(root),1234,65534(nogroup)\n")
+        let noGroup = d(["run", "--rm", "--group-add", "nosuch", "bb", "true"])
+        #expect(noGroup.status != 0 && noGroup.stderr.contains("Unable to find group nosuch"), "\(noGroup)")
         #expect(d(["run", "-d", "--name", "users", "bb", "sleep", "300"]).status == 0)
         #expect(d(["exec", "-u", "nobody:nogroup", "users", "id", "-g"]).stdout == "65534\n")
         let nobody = d(["run", "--rm", "-u", "bob", "bb", "true"])

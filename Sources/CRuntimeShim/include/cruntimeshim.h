@@ -16,6 +16,9 @@ struct berth_process_spec {
     int tty;
     /// `cgroup.procs` files the process joins before it execs (NULL-terminated; NULL: none).
     const char *const *cgroup_procs;
+    /// Supplementary groups, `group_count` of them.
+    const unsigned int *groups;
+    int group_count;
 };
 
 /// A bind mount into the container (volumes and host paths): `source` on the host appears at `target`, a path

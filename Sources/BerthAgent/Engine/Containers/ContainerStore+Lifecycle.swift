@@ -77,12 +77,13 @@ extension ContainerStore {
     func containerSpec(for record: ContainerRecord) async throws -> ContainerSpec {
         let lower = try await images.layerDirectories(of: record.imageID)
         let upper = storageDriver == .vfs ? [paths(record.id).rootfs] : [paths(record.id).upper]
-        let (uid, gid) = try Self.parseUser(record.config.User, roots: upper + lower)
+        let (uid, gid, groups) = try Self.identity(record.config.User, groupAdd: record.hostConfig.GroupAdd ?? [],
+                                                   roots: upper + lower)
         let config = record.config
         let process = ProcessSpec(args: [record.path] + record.args, env: config.Env ?? [],
                                   cwd: (config.WorkingDir?.isEmpty ?? true) ? "/" : config.WorkingDir!,
                                   uid: uid, gid: gid, tty: config.Tty ?? false, openStdin: config.OpenStdin ?? false,
-                                  stdinOnce: config.StdinOnce ?? false)
+                                  stdinOnce: config.StdinOnce ?? false, groups: groups)
         var spec = ContainerSpec(id: record.id, hostname: config.Hostname ?? String(record.id.prefix(12)),
                                  lowerDirs: lower, process: process, memoryLimit: record.hostConfig.Memory,
                                  pidsLimit: record.hostConfig.PidsLimit, mounts: mountSpecs(for: record))
@@ -110,16 +111,26 @@ extension ContainerStore {
     /// `-u` resolved against the container's `/etc/passwd` and `/etc/group`, read from `roots` (the first that has
     /// the file: a running container's `/proc/PID/root`, else its upper layer, then its image's layers, topmost first).
     static func parseUser(_ user: String?, roots: [String] = []) throws -> (UInt32, UInt32) {
-        guard let user, !user.isEmpty, user != "root", user != "0", user != "0:0" else { return (0, 0) }
+        let r = try identity(user, groupAdd: [], roots: roots)
+        return (r.uid, r.gid)
+    }
+
+    /// The user, its group and its supplementary groups (memberships in /etc/group, then `--group-add`).
+    static func identity(_ user: String?, groupAdd: [String], roots: [String]) throws
+        -> (uid: UInt32, gid: UInt32, groups: [UInt32]) {
         func read(_ path: String) -> String? {
             for root in roots {
                 if let data = FileManager.default.contents(atPath: root + path) { return String(decoding: data, as: UTF8.self) }
             }
             return nil
         }
+        let isRoot = user == nil || user!.isEmpty || user == "root" || user == "0" || user == "0:0"
+        if isRoot && groupAdd.isEmpty { return (0, 0, [0]) }
         do {
-            let r = try ContainerUser.resolve(user, passwd: read("/etc/passwd"), group: read("/etc/group"))
-            return (r.uid, r.gid)
+            let passwd = read("/etc/passwd"), group = read("/etc/group")
+            let r = isRoot ? ContainerUser.Resolved(uid: 0, gid: 0) : try ContainerUser.resolve(user, passwd: passwd, group: group)
+            let groups = try ContainerUser.supplementaryGroups(isRoot ? nil : user, adds: groupAdd, passwd: passwd, group: group)
+            return (r.uid, r.gid, [r.gid] + groups.filter { $0 != r.gid })
         } catch let e as ContainerUser.Failure {
             throw APIError.invalidArgument(e.description)
         }
@@ -375,12 +386,13 @@ extension ContainerStore {
             env.removeAll { $0.hasPrefix(key + "=") }
             env.append(entry)
         }
-        let (uid, gid) = try Self.parseUser(exec.request.User?.isEmpty ?? true ? record.config.User : exec.request.User,
-                                            roots: ["/proc/\(record.state.Pid)/root"])
+        let (uid, gid, groups) = try Self.identity(exec.request.User?.isEmpty ?? true ? record.config.User : exec.request.User,
+                                                   groupAdd: record.hostConfig.GroupAdd ?? [],
+                                                   roots: ["/proc/\(record.state.Pid)/root"])
         let cwd = exec.request.WorkingDir.flatMap { $0.isEmpty ? nil : $0 } ?? record.config.WorkingDir ?? "/"
         let process = ProcessSpec(args: exec.request.Cmd ?? [], env: env, cwd: cwd.isEmpty ? "/" : cwd, uid: uid,
                                   gid: gid, tty: tty, openStdin: exec.request.AttachStdin ?? false,
-                                  stdinOnce: true)
+                                  stdinOnce: true, groups: groups)
         return (socket, process)
     }
 

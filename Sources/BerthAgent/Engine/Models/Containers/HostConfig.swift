@@ -33,6 +33,8 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var MemorySwap: Int64?
     /// `--init` (recorded and reported).
     public var Init: Bool?
+    /// `--group-add`: supplementary groups by name or number.
+    public var GroupAdd: [String]?
     /// `--log-driver`/`--log-opt`; berthd writes json-file logs only.
     public var LogConfig: LogConfig?
 

@@ -105,6 +105,7 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
         PidsLimit = hostConfig.PidsLimit.flatMap { $0 > 0 ? $0 : nil }
         Mounts = hostConfig.Mounts
         Init = hostConfig.Init
+        GroupAdd = hostConfig.GroupAdd
     }
 
     public func encode(to encoder: Encoder) throws { try encodeAllProperties(to: encoder) }
