@@ -184,27 +184,21 @@ struct RegistryHTTP: Sendable {
                 case .bytes(let bytes): head.headers.add(name: "Content-Length", value: "\(bytes.count)")
                 case .file(_, let size, _): head.headers.add(name: "Content-Length", value: "\(size)")
                 }
-                try await outbound.write(.head(head))
-                switch body {
-                case .none: break
-                case .bytes(let bytes): try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
-                case .file(let path, let size, let progress):
-                    let input = try FileTarInput(path: path)
-                    defer { input.close() }
-                    var reader = input
-                    var sent: Int64 = 0
-                    while sent < size {
-                        let chunk = try reader.read(Int(min(size - sent, 1 << 20)))
-                        guard !chunk.isEmpty else { throw RegistryError.failed("\(path) shrank while it was sent") }
-                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
-                        sent += Int64(chunk.count)
-                        await progress?(sent)
-                    }
+                // A server may answer and close before the whole request is written: an HTTP server's 400 to a TLS
+                // hello, a 404 to a HEAD whose end is still to go, a 401 before a body. The write then fails on a
+                // closed channel, and the answer (or the TLS failure) is what the inbound side has to tell.
+                var writeFailure: Error?
+                do {
+                    try await Self.send(head, body: body, to: outbound)
+                } catch let error as ChannelError {
+                    writeFailure = error
+                } catch let error as IOError {
+                    writeFailure = error
                 }
-                try await outbound.write(.end(nil))
                 var iterator = inbound.makeAsyncIterator()
                 while true {
                     guard let part = try await iterator.next() else {
+                        if let writeFailure { throw writeFailure }
                         throw RegistryError.failed("\(url.authority) closed the connection without an answer")
                     }
                     // 1xx answers (100 Continue) come before the real one.
@@ -229,6 +223,31 @@ struct RegistryHTTP: Sendable {
             throw RegistryError.tls(url: url.description, reason: Self.describe(error))
         } catch {
             throw RegistryError.connect(method: method.rawValue, url: url.description, reason: Self.describe(error))
+        }
+    }
+
+    /// Writes the request: the head, the body if any, the end; a request without a body in one write.
+    private static func send(_ head: HTTPRequestHead, body: RegistryRequestBody,
+                             to outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>) async throws {
+        switch body {
+        case .none:
+            try await outbound.write(contentsOf: [.head(head), .end(nil)])
+        case .bytes(let bytes):
+            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(bytes: bytes))), .end(nil)])
+        case .file(let file, let size, let progress):
+            try await outbound.write(.head(head))
+            let input = try FileTarInput(path: file)
+            defer { input.close() }
+            var reader = input
+            var sent: Int64 = 0
+            while sent < size {
+                let chunk = try reader.read(Int(min(size - sent, 1 << 20)))
+                guard !chunk.isEmpty else { throw RegistryError.failed("\(file) shrank while it was sent") }
+                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
+                sent += Int64(chunk.count)
+                await progress?(sent)
+            }
+            try await outbound.write(.end(nil))
         }
     }
 
