@@ -57,11 +57,7 @@ enum ExecRoutes {
                 Task { await runDetached(socket, shimRequest, exec: exec, store: store) }
                 return .noContent
             }
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: tty ? "application/vnd.docker.raw-stream"
-                                                          : "application/vnd.docker.multiplexed-stream")
-            return Response(headers: headers, body: .hijack { client in
-                defer { Task { await finish(exec, store: store) } }
+            @Sendable func bridgeExec(_ client: HijackedStream) async throws {
                 try await ShimClient.bridge(socket, shimRequest, to: client, stdin: process.openStdin,
                                             detachKeys: detachKeys, drainAfterDetach: true) { reply in
                     if let pid = reply.pid { await store.updateExec(id) { $0.pid = Int(pid) } }
@@ -73,6 +69,19 @@ enum ExecRoutes {
                     buffer.writeString(message)
                     try await client.write(buffer)
                 }
+            }
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: tty ? "application/vnd.docker.raw-stream"
+                                                          : "application/vnd.docker.multiplexed-stream")
+            return Response(headers: headers, body: .hijack { client in
+                // The exit code is recorded before the stream closes: the CLI inspects the exec as soon as it does.
+                do {
+                    try await bridgeExec(client)
+                } catch {
+                    Task { await finish(exec, store: store) }
+                    throw error
+                }
+                await finish(exec, store: store)
             })
         }
     }
