@@ -70,7 +70,9 @@ let package = Package(
         .target(name: "BerthSSH", dependencies: ["CSSH2", "BerthCore"],
                 swiftSettings: swift5),
         .target(name: "BerthHTTP", dependencies: ["CCurl", "BerthCore"], swiftSettings: swift5),
-        .target(name: "BerthTransfer", dependencies: ["BerthSSH", "BerthCore"],
+        // One side of a copy on a POSIX file system (also what the agent's data plane serves), with no SSH or HTTP.
+        .target(name: "BerthFiles", dependencies: ["BerthCore"], swiftSettings: swift5),
+        .target(name: "BerthTransfer", dependencies: ["BerthFiles", "BerthSSH", "BerthHTTP", "BerthCore"],
                 swiftSettings: swift5),
         .target(name: "BerthKernel", dependencies: ["CKernelShim", "BerthCore"], swiftSettings: swift5),
         .target(name: "BerthKernelTesting", dependencies: ["BerthKernel"], swiftSettings: swift5),
@@ -101,6 +103,7 @@ let package = Package(
             "BerthCore",
             "BerthRuntime",
             "BerthKernel",
+            "BerthFiles",
             "BerthImageFormat",
             "CImageShim",
             "CGzip",

@@ -55,7 +55,8 @@ public enum CertificateFactory {
                         issuer: authority, now: now)
     }
 
-    /// Makes a server certificate (`extendedKeyUsage serverAuth`) signed by `ca`.
+    /// Makes a server certificate signed by `ca`: `extendedKeyUsage serverAuth, clientAuth`, since a machine's agent
+    /// also presents it to other agents when it pushes bytes of `berth scp` to them (the data plane).
     /// - Parameters:
     ///   - ca: The store's certificate authority.
     ///   - organization: The subject's `O`, conventionally `<user>.<machine>`.
@@ -72,7 +73,7 @@ public enum CertificateFactory {
         let extensions = try Certificate.Extensions {
             Critical(BasicConstraints.notCertificateAuthority)
             Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
-            try ExtendedKeyUsage([.serverAuth])
+            try ExtendedKeyUsage([.serverAuth, .clientAuth])
             sans
             SubjectKeyIdentifier(hash: publicKey)
             authority.authorityKeyIdentifier

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -175,7 +179,7 @@ public final class LocalSide: FileSystemSide {
         var probe = path
         // The file may be gone; ask about the closest existing directory.
         while statvfs(probe, &sv) != 0 {
-            let parent = (probe as NSString).deletingLastPathComponent
+            let parent = Self.parent(probe)
             if parent == probe || parent.isEmpty {
                 guard statvfs(".", &sv) == 0 else { return nil }
                 break
@@ -185,12 +189,20 @@ public final class LocalSide: FileSystemSide {
         return UInt64(sv.f_bfree) * UInt64(sv.f_frsize)
     }
 
+    /// `/a/b` for `/a/b/c`, `/` for `/a`, `` for a bare name.
+    static func parent(_ path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+        guard let slash = p.lastIndex(of: "/") else { return "" }
+        return slash == p.startIndex ? "/" : String(p[..<slash])
+    }
+
     /// The `TransferError` for `errno` value `e` on `path`.
-    static func error(_ path: String, _ e: Int32) -> TransferError {
+    public static func error(_ path: String, _ e: Int32) -> TransferError {
         TransferError(path, cause(e))
     }
 
-    static func cause(_ e: Int32) -> TransferError.Cause {
+    public static func cause(_ e: Int32) -> TransferError.Cause {
         switch e {
         case ENOENT: return .notFound
         case EACCES, EPERM: return .permissionDenied

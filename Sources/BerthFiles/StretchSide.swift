@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,6 +27,16 @@ public protocol StretchSide: FileSystemSide {
                       fill: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> (written: UInt64, digest: String)
     /// Drops the lanes after a failed stretch: a connection stopped mid-packet is unusable. Later copies reopen them.
     func abandonLanes()
+}
+
+/// A side that can send a stretch straight to another side without the bytes passing through this process: an
+/// agent pushing to another agent. The copier asks first and relays the stretch itself when the answer is nil.
+public protocol DirectStretchSide: StretchSide {
+    /// Sends `stretch` of `path` to `destination`'s existing file `destinationPath` (same offsets), on `lane`;
+    /// returns the stretch's SHA-256 as read here, and the count and SHA-256 as the destination stored it. Nil when
+    /// the two cannot reach each other (or the destination is not of a kind this side can send to).
+    func sendStretch(_ path: String, _ stretch: Stretch, lane: Int, to destination: StretchSide,
+                     at destinationPath: String) throws -> (source: String, destination: (written: UInt64, digest: String))?
 }
 
 extension LocalSide: StretchSide {

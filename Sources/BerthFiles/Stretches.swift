@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A part of a file: `length` bytes from `offset`.
 public struct Stretch: Equatable, Sendable, CustomStringConvertible {

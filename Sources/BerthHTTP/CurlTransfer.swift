@@ -7,12 +7,19 @@ final class CurlTransfer {
     var headers: [String: String] = [:]
     /// Whether any response began (a status line arrived).
     var sawStatusLine = false
+    /// The status of the latest status line.
+    var status = 0
+    /// Where a successful (2xx) response's body goes instead of `body`, as it arrives.
+    var sink: ((UnsafeRawBufferPointer) throws -> Void)?
+    /// What `sink` threw; the transfer was stopped there.
+    var sinkError: Error?
 
     /// Records one raw header line. A new status line (after `100 Continue`, say) starts the headers afresh.
     func addHeaderLine(_ line: String) {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("HTTP/") {
             sawStatusLine = true
+            status = trimmed.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
             headers = [:]
             return
         }
@@ -31,9 +38,17 @@ final class CurlTransfer {
         let length = size * count
         guard let userdata else { return 0 }
         let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-        if let data, length > 0 {
-            transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length)
+        guard let data, length > 0 else { return length }
+        if let sink = transfer.sink, (200..<300).contains(transfer.status) {
+            do {
+                try sink(UnsafeRawBufferPointer(start: data, count: length))
+            } catch {
+                transfer.sinkError = error
+                return 0  // stops the transfer with CURLE_WRITE_ERROR
+            }
+            return length
         }
+        transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length)
         return length
     }
 

@@ -65,6 +65,12 @@ extension Copier {
     private static func copyStretch(_ s: Stretch, path: String, into tmp: String, from src: StretchSide,
                                     to dst: StretchSide, lane: Int, work: StretchWork)
         throws -> (source: String, destination: (written: UInt64, digest: String)) {
+        try work.check()
+        if let direct = src as? DirectStretchSide,
+           let sent = try direct.sendStretch(path, s, lane: lane, to: dst, at: tmp) {
+            work.add(Int(sent.destination.written))
+            return sent
+        }
         let pipe = BlockPipe(blocks: 4, blockSize: 1 << 20)
         let sourceDigest = DigestBox()
         let written = try pipe.relay(producer: {

@@ -6,6 +6,9 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -54,4 +57,18 @@ int berth_kernel_spawn(const char *const *argv, const char *const *envp, int sea
     posix_spawnattr_destroy(&attr);
     if (rc != 0) { errno = rc; return -1; }
     return pid;
+}
+
+int berth_kernel_thread_identity(unsigned uid, unsigned gid, const unsigned *groups, int count, unsigned mask,
+                                 const char *dir) {
+    if (unshare(CLONE_FS) != 0) return -1;
+    umask((mode_t)mask);
+    if (syscall(SYS_setgroups, (long)count, groups) != 0) return -1;
+    /* setfsuid/setfsgid answer the previous id; the new one is checked by asking again. */
+    syscall(SYS_setfsgid, (long)gid);
+    if ((unsigned)syscall(SYS_setfsgid, -1L) != gid) { errno = EPERM; return -1; }
+    syscall(SYS_setfsuid, (long)uid);
+    if ((unsigned)syscall(SYS_setfsuid, -1L) != uid) { errno = EPERM; return -1; }
+    if (dir && *dir) { if (chdir(dir) != 0) { /* a home that cannot be entered: relative paths fail later */ } }
+    return 0;
 }

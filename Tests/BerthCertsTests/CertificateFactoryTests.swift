@@ -60,7 +60,7 @@ struct CertificateFactoryTests {
         let summary = try CertificateSummary(pem: server.certificatePEM)
         #expect(summary.ipAddresses == ["192.168.56.10", "fd00::10"])
         #expect(summary.dnsNames == ["node1", "localhost"])
-        #expect(summary.extendedKeyUsages == ["serverAuth"])
+        #expect(summary.extendedKeyUsages == ["serverAuth", "clientAuth"])
         #expect(summary.subject.contains("CN=192.168.56.10"))
         #expect(!summary.isCA)
         #expect(CertificateFactory.verify(leaf: server.certificatePEM, issuedBy: ca.certificatePEM))

@@ -25,10 +25,14 @@ struct Harness {
     }
 
     /// `berth ARGS` with this harness's store.
+    /// Set for every `berth` this harness runs.
+    var env: [String: String] = [:]
+
     @discardableResult
     func berth(_ args: [String], extraEnv: [String: String] = [:], stdin: String? = nil) -> Output {
         var e = Harness.env
         e["BERTH_STORAGE_PATH"] = store
+        for (k, v) in env { e[k] = v }
         for (k, v) in extraEnv { e[k] = v }
         return Harness.run([Harness.env["BERTH_BIN"] ?? "berth"] + args, env: e, stdin: stdin)
     }

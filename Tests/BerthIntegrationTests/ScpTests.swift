@@ -13,8 +13,11 @@ struct ScpTests {
     let subnet = "10.213.97.0/24"
     let hosts = ["sc1", "sc2"]
 
-    @Test func copiesInEveryDirectionAndSurvivesKillsAndBadInput() throws {
-        let h = Harness("scp")
+    /// Over the agents' data plane (the default) and over SSH (`BERTH_SCP_SSH=1`, as `--ssh`), the same copies.
+    @Test(arguments: ["data plane", "ssh"])
+    func copiesInEveryDirectionAndSurvivesKillsAndBadInput(path: String) throws {
+        var h = Harness("scp")
+        if path == "ssh" { h.env["BERTH_SCP_SSH"] = "1" }
         let work = NSTemporaryDirectory() + "berth-scpit-\(getpid())"
         defer {
             Harness.sh("chattr -i \(work)/sc1/locked 2>/dev/null; umount \(work)/sc2/full 2>/dev/null; true")
@@ -27,16 +30,19 @@ struct ScpTests {
         try #require(c.status == 0, "create failed: \(c.stderr)\(c.stdout)")
         for d in ["local", "back", "sc1", "sc2"] { Harness.sh("mkdir -p \(work)/\(d)") }
 
-        try timed("trees and files") { try treesAndFiles(h, work) }
-        try timed("1 GiB") { try bigFile(h, work) }
-        try timed("-d") { try delta(h, work) }
-        try timed("killed copies") { try killed(h, work) }
-        try timed("bad input") { try badInput(h, work) }
+        let v = h.berth(["scp", "-v", "\(work)/local", "sc1:\(work)/sc1/"])
+        #expect(v.lines.contains("sc1: " + (path == "ssh" ? "SSH" : "data plane (the agent, over TLS)")), "\(v)")
+        try timed(path, "trees and files") { try treesAndFiles(h, work) }
+        try timed(path, "1 GiB") { try bigFile(h, work) }
+        try timed(path, "-d") { try delta(h, work) }
+        try timed(path, "killed copies") { try killed(h, work) }
+        try timed(path, "bad input") { try badInput(h, work) }
+        try timed(path, "another user") { try otherUser(h, work) }
     }
 
-    func timed(_ what: String, _ body: () throws -> Void) rethrows {
+    func timed(_ path: String, _ what: String, _ body: () throws -> Void) rethrows {
         let start = Date()
-        defer { print("scp: \(what): \(String(format: "%.1f", Date().timeIntervalSince(start))) s") }
+        defer { print("scp (\(path)): \(what): \(String(format: "%.1f", Date().timeIntervalSince(start))) s") }
         try body()
     }
 
@@ -233,6 +239,47 @@ struct ScpTests {
         #expect(temporaries(work).isEmpty, "\(temporaries(work))")
     }
 
+    // MARK: a user other than root
+
+    /// `user@machine`: the copy acts as that user, allowed and refused as for that user's own process, new files
+    /// theirs, relative paths in their home. The user (uid 4242) exists only in sc1's mount namespace: passwd and
+    /// group are bound over copies that add it; the lab sshd takes the machine's key (its one authorized_keys file,
+    /// in the test's own store, opened here for others to read) for any user.
+    func otherUser(_ h: Harness, _ work: String) throws {
+        let dir = "\(work)/sc1/user"
+        let keys = "\(h.store)/machines/sc1/lab"
+        try #require(Harness.sh("chmod o+x \(h.store) \(h.store)/machines \(h.store)/machines/sc1 \(keys) "
+                                + "&& chmod o+r \(keys)/authorized_keys").status == 0)
+        let setup = """
+        set -e; d='\(dir)'; mkdir -p "$d/home" "$d/rootonly"
+        cp /etc/passwd "$d/passwd"; cp /etc/group "$d/group"
+        echo "btscp:x:4242:4242:berth scp test:$d/home:/bin/sh" >> "$d/passwd"
+        echo "btscp:x:4242:" >> "$d/group"
+        mount --bind "$d/passwd" /etc/passwd; mount --bind "$d/group" /etc/group
+        chown 4242:4242 "$d/home"; chmod 700 "$d/home"
+        echo secret > "$d/rootonly/secret"; chmod 600 "$d/rootonly/secret"; chmod 755 "$d/rootonly"
+        """
+        let made = h.berth(["ssh", "sc1", setup])
+        try #require(made.status == 0, "\(made.stderr)")
+        defer { h.berth(["ssh", "sc1", "umount /etc/passwd; umount /etc/group; true"]) }
+        let file = "\(work)/local/tree/sub dir/random.bin"
+        let mine = h.berth(["scp", "-q", file, "btscp@sc1:\(dir)/home/mine.bin"])
+        #expect(mine.status == 0, "\(mine.stderr)")
+        #expect(Harness.sh("stat -c '%u:%g' \(dir)/home/mine.bin").stdout == "4242:4242\n")
+        let relative = h.berth(["scp", "-q", file, "btscp@sc1:rel.bin"])
+        #expect(relative.status == 0 && Harness.sh("cmp '\(file)' \(dir)/home/rel.bin").status == 0, "\(relative.stderr)")
+        for (args, shown) in [([file, "btscp@sc1:\(dir)/rootonly/x"], "sc1:\(dir)/rootonly/x"),
+                              (["btscp@sc1:\(dir)/rootonly/secret", "\(work)/back/"], "sc1:\(dir)/rootonly/secret")] {
+            let r = h.berth(["scp", "-q"] + args)
+            #expect(r.status != 0 && r.stderr.contains(shown) && r.stderr.contains("permission denied")
+                    && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+        #expect(Harness.sh("ls \(dir)/rootonly").stdout == "secret\n")
+        #expect(!FileManager.default.fileExists(atPath: "\(work)/back/secret"))
+        // root, the machine's own SSH user, reads what btscp could not.
+        #expect(h.berth(["scp", "-q", "sc1:\(dir)/rootonly/secret", "\(work)/back/"]).status == 0)
+    }
+
     // MARK: helpers
 
     /// Type, permissions, mtime and SHA-256 of everything under `dir` (links by target), one line each.
@@ -264,6 +311,7 @@ struct ScpTests {
         p.arguments = args
         var e = Harness.env
         e["BERTH_STORAGE_PATH"] = h.store
+        for (k, v) in h.env { e[k] = v }
         p.environment = e
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice

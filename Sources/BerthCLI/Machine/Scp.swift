@@ -1,5 +1,6 @@
 import ArgumentParser
 import BerthCore
+import BerthHTTP
 import BerthMachine
 import BerthSSH
 import BerthTransfer
@@ -27,8 +28,10 @@ struct Scp: ParsableCommand {
     var quiet = false
     @Flag(name: [.short, .long], help: "Send only files whose size or content differs (compared by SHA-256 on each side)")
     var delta = false
-    @Flag(name: [.short, .long], help: "Print one line per file sent, left unchanged or linked")
+    @Flag(name: [.short, .long], help: "Print the path each machine is reached by, and one line per file sent, left unchanged or linked")
     var verbose = false
+    @Flag(name: .long, help: "Copy over SSH (SFTP) even where the machine's agent serves the data plane")
+    var ssh = false
     @Argument(help: "Source path(s), then the destination") var paths: [String] = []
 
     func validate() throws {
@@ -44,8 +47,11 @@ struct Scp: ParsableCommand {
             defer { signals.restore() }
 
             let locations = try paths.map(Location.parse)
-            let sides = try ScpSides(locations, service: { try global.service() })
+            // BERTH_SCP_SSH=1 is --ssh, as BERTH_SCP_LANES sets the lanes: for scripts and tests.
+            let forceSSH = ssh || ProcessInfo.processInfo.environment["BERTH_SCP_SSH"] == "1"
+            let sides = try ScpSides(locations, forceSSH: forceSSH, service: { try global.service() })
             defer { sides.close() }
+            if verbose { for line in sides.paths { say(line) } }
 
             let copier = Copier(options: CopyOptions(recursive: recursive, delta: delta),
                                 cancellation: cancellation, temporaries: temporaries)
@@ -57,6 +63,7 @@ struct Scp: ParsableCommand {
             do {
                 try copier.copy(sides.sources, to: sides.destination)
                 bar.finish()
+                if verbose { for line in sides.agentToAgent() { say(line) } }
             } catch let e as TransferError where e.isInterrupted {
                 bar.finish()
                 let sig = cancellation.signal ?? SIGINT
@@ -83,15 +90,18 @@ struct Scp: ParsableCommand {
     }
 }
 
-/// The sides of one `berth scp`: this machine, and one SSH session per machine and user for the sources plus
-/// one for the destination (so a machine that is both has two sessions and its reads and writes overlap).
+/// The sides of one `berth scp`: this machine, and per machine and user one side for the sources plus one for the
+/// destination (so a machine that is both reads and writes at once). A machine whose agent serves the data plane is
+/// reached through it (mutual TLS, as the SSH user); any other, or every one with `--ssh`, over an SSH session.
 final class ScpSides {
     let sources: [Operand]
     let destination: Operand
+    /// How each machine is reached, for `-v`.
+    private(set) var paths: [String] = []
     private var sessions: [SSHSession] = []
     private var remotes: [SFTPSide] = []
 
-    init(_ locations: [Location], service: () throws -> MachineService) throws {
+    init(_ locations: [Location], forceSSH: Bool = false, service: () throws -> MachineService) throws {
         let local = LocalSide()
         // One connection per (role, machine, user); made in parallel. Each side opens more (lanes for large
         // files) when it needs them, with the same endpoint.
@@ -113,14 +123,42 @@ final class ScpSides {
                 if let u = key.user { ep.user = u }
                 return ep
             }
-            let results = parallelMap(endpoints) { ep in Result { try SSHSession.connect(ep) } }
+            // The data plane where the agent answers its ping (once per machine), else SSH.
+            var planes: [String: DataPlaneEndpoint] = [:]
+            if !forceSSH {
+                let machines = Array(Set(records.map(\.name))).sorted()
+                let found: [DataPlaneEndpoint?] = parallelMap(machines) { name in
+                    guard let record = records.first(where: { $0.name == name }) else { return nil }
+                    let endpoint = DataPlaneEndpoint(record: record, files: svc.certificates.clientTLS(for: name))
+                    return AgentSide.probe(base: endpoint.base, tls: endpoint.tls) ? endpoint : nil
+                }
+                for endpoint in found.compactMap({ $0 }) { planes[endpoint.machine] = endpoint }
+            }
+            // SSH for machines without the data plane, and once for a `user@` other than the machine's own SSH user:
+            // that user must still be able to log in with the machine's key, as with OpenSSH's scp, before the
+            // agent acts as them.
+            var overSSH: [Int] = []
+            for (i, key) in keys.enumerated() {
+                let overridden = key.user != nil && key.user != records[i].ssh.user
+                if planes[key.machine] == nil || overridden { overSSH.append(i) }
+            }
+            for name in Set(keys.map(\.machine)).sorted() {
+                paths.append(planes[name] != nil ? "\(name): data plane (the agent, over TLS)" : "\(name): SSH")
+            }
+            let results = parallelMap(overSSH.map { endpoints[$0] }) { ep in Result { try SSHSession.connect(ep) } }
             for r in results { if case .success(let s) = r { sessions.append(s) } }
-            for (i, r) in results.enumerated() {
+            for (j, r) in results.enumerated() {
+                let i = overSSH[j]
                 let ep = endpoints[i]
-                let side = SFTPSide(session: try r.get(), label: keys[i].machine,
-                                    openSession: { try SSHSession.connect(ep) })
+                let session = try r.get()
+                if planes[keys[i].machine] != nil { continue } // the login was the point; the agent does the rest
+                let side = SFTPSide(session: session, label: keys[i].machine, openSession: { try SSHSession.connect(ep) })
                 remotes.append(side)
                 sides[keys[i]] = side
+            }
+            for (i, key) in keys.enumerated() where sides[key] == nil {
+                guard let plane = planes[key.machine] else { continue }
+                sides[key] = AgentSide(label: key.machine, base: plane.base, tls: plane.tls, user: endpoints[i].user)
             }
         }
         func operand(_ l: Location, role: Role) -> Operand {
@@ -131,6 +169,21 @@ final class ScpSides {
         }
         sources = locations.dropLast().map { operand($0, role: .source) }
         destination = operand(locations.last!, role: .destination)
+    }
+
+    /// For `-v` after a copy: which machine pairs moved bytes agent to agent, and which had to relay through here.
+    func agentToAgent() -> [String] {
+        guard let to = destination.side as? AgentSide else { return [] }
+        var lines: [String] = []
+        var seen: Set<ObjectIdentifier> = []
+        for case let from as AgentSide in sources.map(\.side) where seen.insert(ObjectIdentifier(from)).inserted {
+            if let why = from.unreachable[to.base] {
+                lines.append("\(from.label) -> \(to.label): relayed through berth (\(from.label) cannot reach \(to.label): \(why))")
+            } else if from.pushedTo.contains(to.base) {
+                lines.append("\(from.label) -> \(to.label): agent to agent")
+            }
+        }
+        return lines
     }
 
     func close() {
@@ -170,5 +223,19 @@ final class ScpSignals {
         for s in sources { s.cancel() }
         sources = []
         for sig in Self.signals { signal(sig, SIG_DFL) }
+    }
+}
+
+/// Where a machine's agent serves the data plane, and the store's client certificate for it.
+struct DataPlaneEndpoint {
+    var machine: String
+    var base: String
+    var tls: TLSClientFiles
+
+    init(record: MachineRecord, files: ClientTLSFiles) {
+        machine = record.name
+        let host = record.ssh.ipAddress.contains(":") ? "[\(record.ssh.ipAddress)]" : record.ssh.ipAddress
+        base = "https://\(host):\(record.engine.port)"
+        tls = TLSClientFiles(caPath: files.caPath, certPath: files.certPath, keyPath: files.keyPath)
     }
 }

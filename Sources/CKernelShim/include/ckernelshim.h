@@ -19,4 +19,9 @@ int berth_kernel_memfd(const char *name);
 /// Returns the pid, or -1 with errno set.
 int berth_kernel_spawn(const char *const *argv, const char *const *envp, int search_path, int new_session, int in_fd,
                        int out_fd, int err_fd);
+/// Makes the calling thread act on files as `uid`/`gid` with `groups` (raw setgroups, setfsgid, setfsuid: this thread
+/// only, where glibc's wrappers would change every thread), with a file-system context of its own (unshare CLONE_FS)
+/// whose umask is `mask` and working directory `dir` (when it can be entered). Returns 0, or -1 with errno set.
+int berth_kernel_thread_identity(unsigned uid, unsigned gid, const unsigned *groups, int count, unsigned mask,
+                                 const char *dir);
 #endif
