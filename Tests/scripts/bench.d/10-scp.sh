@@ -31,6 +31,41 @@ b=$(best "$BERTH" scp -q b1:/tmp/bench-scp-b "$scpdir/back-b")
 o=$(best scp -q -i "$key" -o UserKnownHostsFile="$kh" "${ossh[@]}" root@"$ip":/tmp/bench-scp-o "$scpdir/back-o")
 row "scp 256 MiB host -> local (vs scp)" "$(mbs "$bytes" "$b")" "$(mbs "$bytes" "$o")" "$(ratio "$o" "$b")"
 cmp -s "$scpdir/f256" "$scpdir/back-b" || { echo "berth scp: round trip differs" >&2; exit 1; }
+echo "(ratio = berth throughput / OpenSSH throughput; berth goes through the agents' data plane, host to host agent"
+echo " to agent, and verifies every file's SHA-256 before renaming it into place)"
+
+# The data plane against berth's own SSH path (--ssh), and CPU seconds per GiB at each end: this machine (the berth
+# process, user+sys) and the agents (berthd's utime+stime from /proc, before and after).
+agent_cpu() { local p; p=$("$BERTH" ssh "$1" cat /run/berth/berthd.pid); "$BERTH" ssh "$1" "awk '{print \$14 + \$15}' /proc/$p/stat"; }
+tck=$(getconf CLK_TCK)
+cpu_run() { # MACHINES... -- berth args: prints "ms local-cpu-s agent-cpu-s..." for one run
+  local ms=() m before=() after=() t0 t1 TIMEFORMAT='%3U %3S' times
+  while [ "$1" != "--" ]; do ms+=("$1"); shift; done; shift
+  for m in "${ms[@]}"; do before+=("$(agent_cpu "$m")"); done
+  t0=$(now); times=$( { time "$BERTH" "$@" >/dev/null; } 2>&1 | tail -1 ); t1=$(now)
+  for m in "${ms[@]}"; do after+=("$(agent_cpu "$m")"); done
+  local out="$(ms "$t0" "$t1") $(python3 -c "import sys; print(f'{float(sys.argv[1])+float(sys.argv[2]):.2f}')" $times)"
+  for i in "${!ms[@]}"; do out+=" $(python3 -c "import sys; print(f'{(int(sys.argv[2])-int(sys.argv[1]))/int(sys.argv[3]):.2f}')" "${before[$i]}" "${after[$i]}" "$tck")"; done
+  echo "$out"
+}
+head -c 1G /dev/urandom > "$scpdir/f1g"
+gib=$(stat -c %s "$scpdir/f1g")
+printf '%-44s %10s %10s %8s   %s\n' "what, 1 GiB (MB/s)" "plane" "--ssh" "ratio" "CPU s/GiB: here, agents (plane | --ssh)"
+for dir in up across down; do
+  case $dir in
+    up) what="local -> host"; m=(b1); args=(scp -q "$scpdir/f1g" b1:/tmp/bench-scp-g) ;;
+    across) what="host -> host"; m=(b1 b2); args=(scp -q b1:/tmp/bench-scp-g b2:/tmp/bench-scp-gh) ;;
+    down) what="host -> local"; m=(b1); args=(scp -q b1:/tmp/bench-scp-g "$scpdir/back-g") ;;
+  esac
+  read -r pms pl pa pb <<<"$(cpu_run "${m[@]}" -- "${args[@]}")"
+  read -r sms sl sa sb <<<"$(BERTH_SCP_SSH=1 cpu_run "${m[@]}" -- "${args[@]}")"
+  printf '%-44s %10s %10s %8s   %s\n' "scp 1 GiB $what" "$(mbs "$gib" "$pms")" "$(mbs "$gib" "$sms")" \
+    "$(ratio "$sms" "$pms")" "$pl, $pa${pb:+ $pb} | $sl, $sa${sb:+ $sb}"
+done
+cmp -s "$scpdir/f1g" "$scpdir/back-g" || { echo "berth scp: 1 GiB round trip differs" >&2; exit 1; }
+rm -f "$scpdir/f1g" "$scpdir/back-g"
+"$BERTH" ssh b1 rm -f /tmp/bench-scp-g; "$BERTH" ssh b2 rm -f /tmp/bench-scp-gh
+echo "(ratio = data plane throughput / --ssh throughput)"
 # The same with one connection per host (BERTH_SCP_LANES=1), against the default lanes: what the lanes bring.
 row "what (MB/s)" "lanes" "one conn." "ratio"
 l=$(best "$BERTH" scp -q "$scpdir/f256" b1:/tmp/bench-scp-b)
