@@ -1,20 +1,33 @@
 import BerthCore
 import BerthMachine
 import BerthSSH
+import BerthTransfer
 import Foundation
 
-/// One machine as `berth volume` sees it: its agent (volumes by name) and an SSH session (the bytes, as root).
-/// The session is used by one thread at a time.
+/// One machine as `berth volume` sees it: its agent (volumes by name, and the bytes over its data plane when it
+/// serves one) and an SSH session (the control plane as root: sizes, putting data in place; the bytes when the agent
+/// has no data plane or `forceSSH`). The session is used by one thread at a time.
 final class VolumeHost {
     let record: MachineRecord
     let engine: EngineClient
     let session: SSHSession
+    /// The data plane, nil when the bytes go over SSH.
+    let agent: AgentTrees?
 
-    init(service: MachineService, name: String) throws {
+    init(service: MachineService, name: String, forceSSH: Bool = false) throws {
         record = try service.load(name)
         engine = EngineClient(service: service, record: record)
         session = try SSHSession.connect(service.endpoint(record))
+        let tls = engine.http.tls
+        if !forceSSH, let tls, AgentSide.probe(base: engine.base, tls: tls) {
+            agent = AgentTrees(machine: record.name, base: engine.base, tls: tls)
+        } else {
+            agent = nil
+        }
     }
+
+    /// How the bytes reach this machine, as `-v` says it.
+    var path: String { agent != nil ? "data plane (the agent, over TLS)" : "SSH" }
 
     var name: String { record.name }
 
@@ -48,6 +61,9 @@ final class VolumeHost {
 
     /// Streams a tar of `dir` into `sink`; returns the SHA-256 the sending side computed.
     func send(_ dir: String, into sink: (UnsafeRawBufferPointer) throws -> Void) throws -> String {
+        if let agent {
+            return try withoutActuallyEscaping(sink) { sink in try agent.send(dir, into: sink) }
+        }
         let r = try session.stream(asRoot(VolumeScripts.send(dir)), input: nil, output: sink)
         let stderr = String(decoding: r.stderr, as: UTF8.self)
         guard r.exitStatus == 0, let sha = VolumeScripts.value(of: VolumeScripts.shaMarker, in: stderr), sha.count == 64
@@ -62,6 +78,7 @@ final class VolumeHost {
     /// arrived.
     func receive(into root: String, from fill: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws
         -> (staging: String, sha: String) {
+        if let agent { return try agent.receive(into: root, from: fill) }
         var out = Data()
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let r = try session.stream(asRoot(VolumeScripts.receive(volumesRoot: root, random: random)), input: fill) {

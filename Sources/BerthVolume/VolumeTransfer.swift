@@ -8,7 +8,9 @@ import Glibc
 #endif
 
 /// `berth volume backup/restore/migrate`: a volume's contents as a tar stream, found through each machine's agent
-/// and moved over SSH. Host to host the stream is relayed through memory (bounded blocks, never the local disk).
+/// and moved over its data plane (SSH when the agent has none, or `forceSSH`). Host to host the source agent pushes
+/// straight to the target agent; when it cannot reach it, or over SSH, the stream is relayed through memory here
+/// (bounded blocks, never the local disk).
 /// Every stream is checked by SHA-256 where it arrives: the sending side's, the relayed bytes' and the receiving
 /// side's must agree. A target is written into a staging directory beside the volumes and renamed into place only
 /// after the check; a new target volume is created (through the agent) only then, so a failed or killed transfer
@@ -20,6 +22,8 @@ public final class VolumeTransfer {
         public var seconds: Double
         /// What now holds the data (`lab2:data`, a file).
         public var target: String
+        /// How each machine was reached and the bytes went (`lab1: data plane ...`, `lab1 -> lab2: agent to agent`).
+        public var paths: [String] = []
     }
 
     let service: MachineService
@@ -28,6 +32,8 @@ public final class VolumeTransfer {
     /// Size of each relay block and how many there are (memory bound: blocks × size).
     public var blockSize = 1 << 20
     public var blocks = 8
+    /// The bytes over SSH even where the agents serve the data plane.
+    public var forceSSH = false
 
     public init(service: MachineService) { self.service = service }
 
@@ -38,7 +44,7 @@ public final class VolumeTransfer {
     public func backup(_ source: VolumeAddress, to path: String) throws -> Report {
         let started = Date()
         let name = try volumeName(source)
-        let host = try VolumeHost(service: service, name: source.machine)
+        let host = try VolumeHost(service: service, name: source.machine, forceSSH: forceSSH)
         defer { host.close() }
         guard let volume = try host.engine.volume(name) else { throw noSuchVolume(source) }
         let total = try host.probe(volume.Mountpoint).size
@@ -80,7 +86,8 @@ public final class VolumeTransfer {
             throw BerthError.failed("rename \(tmp) to \(path): \(String(cString: strerror(errno)))")
         }
         keep = true
-        return Report(bytes: written, sha256: local, seconds: Date().timeIntervalSince(started), target: path)
+        return Report(bytes: written, sha256: local, seconds: Date().timeIntervalSince(started), target: path,
+                      paths: ["\(host.name): \(host.path)"])
     }
 
     // MARK: restore
@@ -98,7 +105,7 @@ public final class VolumeTransfer {
             throw BerthError.invalidArgument("\(path) is not a regular file")
         }
         let total = Int64(st.st_size)
-        let host = try VolumeHost(service: service, name: target.machine)
+        let host = try VolumeHost(service: service, name: target.machine, forceSSH: forceSSH)
         defer { host.close() }
         let plan = try prepareTarget(host, name: name, force: force)
 
@@ -120,7 +127,7 @@ public final class VolumeTransfer {
         let local = digest.finalize()
         try commit(host, name: name, plan: plan, staging: staging, checks: [("\(path)", local), ("\(target)", arrived)])
         return Report(bytes: read, sha256: local, seconds: Date().timeIntervalSince(started),
-                      target: "\(target.machine):\(name)")
+                      target: "\(target.machine):\(name)", paths: ["\(host.name): \(host.path)"])
     }
 
     // MARK: migrate
@@ -141,6 +148,26 @@ public final class VolumeTransfer {
         guard let volume = try from.engine.volume(sourceName) else { throw noSuchVolume(source) }
         let plan = try prepareTarget(to, name: targetName, force: force)
         let total = try from.probe(volume.Mountpoint).size
+        var paths = ["\(from.name): \(from.path)", "\(to.name): \(to.path)"]
+        let route = "\(from.name) -> \(to.name)"
+
+        // Agent to agent: the bytes never pass through here.
+        if let source = from.agent, let destination = to.agent {
+            onProgress?(0, total)
+            switch try source.push(volume.Mountpoint, to: destination, root: plan.root) {
+            case .done(let bytes, let sent, let arrived, let staging):
+                try commit(to, name: targetName, plan: plan, staging: staging,
+                           checks: [("\(source.machine):\(sourceName)", sent), ("\(to.name):\(targetName)", arrived)])
+                onProgress?(Int64(bytes), max(total, Int64(bytes)))
+                try removeIfAsked(removeSource, from, sourceName, target: "\(target.machine):\(targetName)")
+                return Report(bytes: Int64(bytes), sha256: sent, seconds: Date().timeIntervalSince(started),
+                              target: "\(target.machine):\(targetName)", paths: paths + ["\(route): agent to agent"])
+            case .unreachable(let why):
+                paths.append("\(route): relayed through berth (\(from.name) cannot reach \(to.name): \(why))")
+            }
+        } else {
+            paths.append("\(route): relayed through berth")
+        }
 
         // The source's session streams on its own thread into bounded blocks; the target's drains them here.
         let pipe = BlockPipe(blocks: blocks, blockSize: blockSize)
@@ -200,15 +227,19 @@ public final class VolumeTransfer {
             if case .success(let r) = received { to.discard(r.staging) }
             throw error
         }
-        if removeSource {
-            do {
-                try from.engine.removeVolume(sourceName)
-            } catch {
-                throw BerthError.failed("copied to \(target.machine):\(targetName) and checked, but the source was not removed: \(error)")
-            }
-        }
+        try removeIfAsked(removeSource, from, sourceName, target: "\(target.machine):\(targetName)")
         return Report(bytes: outcome.bytes, sha256: relayed, seconds: Date().timeIntervalSince(started),
-                      target: "\(target.machine):\(targetName)")
+                      target: "\(target.machine):\(targetName)", paths: paths)
+    }
+
+    /// `--rm-source`: the source volume goes once its copy is checked and in place.
+    func removeIfAsked(_ remove: Bool, _ from: VolumeHost, _ name: String, target: String) throws {
+        guard remove else { return }
+        do {
+            try from.engine.removeVolume(name)
+        } catch {
+            throw BerthError.failed("copied to \(target) and checked, but the source was not removed: \(error)")
+        }
     }
 
     // MARK: shared steps
@@ -259,7 +290,7 @@ public final class VolumeTransfer {
     }
 
     func connect(_ machines: [String]) throws -> [VolumeHost] {
-        let results = machines.map { name in Result { try VolumeHost(service: service, name: name) } }
+        let results = machines.map { name in Result { try VolumeHost(service: service, name: name, forceSSH: forceSSH) } }
         var hosts: [VolumeHost] = []
         for r in results {
             switch r {

@@ -36,6 +36,11 @@ struct ScpTests {
         try timed(path, "1 GiB") { try bigFile(h, work) }
         try timed(path, "-d") { try delta(h, work) }
         try timed(path, "killed copies") { try killed(h, work) }
+        if path == "data plane" {
+            try timed(path, "agent to agent, relayed") { try routes(h, work) }
+            try timed(path, "agents killed mid-stream") { try agentsKilled(h, work) }
+            try timed(path, "a certificate of another store") { try foreignCertificate(h, work) }
+        }
         try timed(path, "bad input") { try badInput(h, work) }
         try timed(path, "another user") { try otherUser(h, work) }
     }
@@ -192,6 +197,127 @@ struct ScpTests {
         #expect(next.lines.contains { $0.hasPrefix("removed stale ") }, "\(next.stdout)")
         #expect(temporaries(work).isEmpty, "\(temporaries(work))")
         #expect(Harness.sh("sha256sum < \(target)").stdout == old)
+    }
+
+    // MARK: the data plane's own paths and faults
+
+    /// Host to host the source agent pushes to the destination agent; when it cannot reach it, berth relays.
+    func routes(_ h: Harness, _ work: String) throws {
+        let source = "\(work)/sc1/route.bin"
+        try #require(Harness.sh("head -c 40000000 /dev/urandom > \(source)").status == 0)
+        defer { Harness.sh("rm -f \(work)/sc1/route.bin \(work)/sc2/route-*.bin") }
+        let want = Harness.sh("sha256sum < \(source)").stdout
+        let direct = h.berth(["scp", "-v", "sc1:\(source)", "sc2:\(work)/sc2/route-direct.bin"])
+        #expect(direct.status == 0 && direct.lines.contains("sc1 -> sc2: agent to agent"), "\(direct)")
+        #expect(Harness.sh("sha256sum < \(work)/sc2/route-direct.bin").stdout == want)
+
+        // sc1 can no longer open connections to sc2's agent port (a firewall between them); berth can.
+        let (host, port) = try agentAddress(h, "sc2")
+        let rule = "OUTPUT -p tcp -d \(host) --dport \(port) -j REJECT --reject-with tcp-reset"
+        try #require(h.berth(["ssh", "sc1", "iptables -I \(rule)"]).status == 0)
+        defer { h.berth(["ssh", "sc1", "iptables -D \(rule)"]) }
+        let relayed = h.berth(["scp", "-v", "sc1:\(source)", "sc2:\(work)/sc2/route-relayed.bin"])
+        #expect(relayed.status == 0, "\(relayed)")
+        #expect(relayed.lines.contains { $0.hasPrefix("sc1 -> sc2: relayed through berth (sc1 cannot reach sc2") },
+                "\(relayed.stdout)")
+        #expect(Harness.sh("sha256sum < \(work)/sc2/route-relayed.bin").stdout == want)
+    }
+
+    /// The agent's address from `berth url`.
+    func agentAddress(_ h: Harness, _ machine: String) throws -> (String, String) {
+        let url = h.berth(["url", machine]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = url.replacingOccurrences(of: "tcp://", with: "").split(separator: ":").map(String.init)
+        try #require(parts.count == 2, "url: \(url)")
+        return (parts[0], parts[1])
+    }
+
+    /// The agent at either end killed while the bytes flow: one line naming the file, the destination as it was,
+    /// and (once the launcher has the agent back) the next copy sweeps what the dead agent left.
+    func agentsKilled(_ h: Harness, _ work: String) throws {
+        let big = "\(work)/local/big.bin"
+        let target = "\(work)/sc2/agent-victim.bin"
+        Harness.sh("printf 'old contents\\n' > \(target)")
+        let old = Harness.sh("sha256sum < \(target)").stdout
+        let killAgent = "kill -KILL $(cat /run/berth/berthd.pid)"
+
+        func copyWhileKilling(_ args: [String], kill machine: String) throws -> (status: Int32, stderr: String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Harness.env["BERTH_BIN"] ?? "berth")
+            p.arguments = args
+            var e = Harness.env
+            e["BERTH_STORAGE_PATH"] = h.store
+            p.environment = e
+            let err = Pipe()
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = err
+            try p.run()
+            var appeared = false
+            for _ in 0..<200 where !appeared {
+                usleep(25_000)
+                appeared = !temporaries(work).isEmpty
+            }
+            #expect(appeared, "no temporary file seen before killing \(machine)'s agent")
+            #expect(h.berth(["ssh", machine, killAgent]).status == 0)
+            let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, said.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        func agentBack(_ machine: String) {
+            for _ in 0..<100 {
+                if h.berth(["status", machine]).stdout.contains("Running") { return }
+                usleep(200_000)
+            }
+        }
+
+        // The destination's agent dies: the upload stops with a line about the target.
+        let up = try copyWhileKilling(["scp", "-q", big, "sc2:\(target)"], kill: "sc2")
+        #expect(up.status != 0)
+        #expect(up.stderr.split(separator: "\n").count == 1 && up.stderr.contains(target), "\(up.stderr)")
+        #expect(Harness.sh("sha256sum < \(target)").stdout == old)
+        agentBack("sc2")
+        sleep(2) // the next copy starts at least a second after the temporary file's time
+        let next = h.berth(["scp", "-v", "\(work)/local/tree/empty", "sc2:\(work)/sc2/after-agent-kill"])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.lines.contains { $0.hasPrefix("removed stale ") }, "\(next.stdout)")
+        #expect(temporaries(work).isEmpty, "\(temporaries(work))")
+
+        // The source's agent dies (and the launcher restarts it): the download stops, nothing is left here.
+        let localTarget = "\(work)/back/agent-victim.bin"
+        Harness.sh("printf 'old contents\\n' > \(localTarget)")
+        let down = try copyWhileKilling(["scp", "-q", "sc1:\(work)/sc1/big.bin", localTarget], kill: "sc1")
+        #expect(down.status != 0)
+        #expect(down.stderr.split(separator: "\n").count == 1 && down.stderr.contains("big.bin"), "\(down.stderr)")
+        #expect(Harness.sh("sha256sum < \(localTarget)").stdout == old)
+        #expect(temporaries(work).isEmpty, "\(temporaries(work))")
+        agentBack("sc1")
+        let again = h.berth(["scp", "-v", "sc1:\(work)/sc1/big.bin", localTarget])
+        #expect(again.status == 0 && again.lines.contains("sc1: data plane (the agent, over TLS)"), "\(again)")
+        Harness.sh("rm -f \(target) \(localTarget)")
+    }
+
+    /// A client certificate that another store's CA signed is refused in the TLS handshake: no HTTP answer at all.
+    func foreignCertificate(_ h: Harness, _ work: String) throws {
+        let dir = "\(work)/foreign"
+        let make = """
+            set -e; mkdir -p \(dir); cd \(dir)
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 1 -subj /CN=other-ca 2>/dev/null
+            openssl req -newkey rsa:2048 -nodes -keyout key.pem -out req.pem -subj /CN=intruder 2>/dev/null
+            printf 'extendedKeyUsage=clientAuth\\n' > ext.cnf
+            openssl x509 -req -in req.pem -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 1 \
+              -extfile ext.cnf 2>/dev/null
+            """
+        try #require(Harness.sh(make).status == 0)
+        defer { Harness.sh("rm -rf \(dir)") }
+        let (host, port) = try agentAddress(h, "sc1")
+        let ping = "https://\(host):\(port)/berth/data/v1/ping"
+        let certs = h.store + "/certs"
+        func curl(_ cert: String, _ key: String) -> Harness.Output {
+            Harness.sh("curl -s -o /dev/null -w '%{http_code}' --cacert \(certs)/ca.pem --cert \(cert) --key \(key) \(ping)")
+        }
+        let ours = curl("\(certs)/cert.pem", "\(certs)/key.pem")
+        #expect(ours.stdout == "200", "the store's own certificate: \(ours)")
+        let theirs = curl("\(dir)/cert.pem", "\(dir)/key.pem")
+        #expect(theirs.status != 0 && theirs.stdout == "000", "another store's certificate: \(theirs)")
     }
 
     // MARK: bad input

@@ -112,8 +112,10 @@ struct VolumeTests {
         #expect(d(["volume", "rm", "nosuch"]).stderr.contains("no such volume"))
     }
 
-    @Test func backupRestoreMigrateBetweenHosts() throws {
-        let h = Harness("volmig")
+    @Test(arguments: ["data plane", "ssh"])
+    func backupRestoreMigrateBetweenHosts(path: String) throws {
+        var h = Harness("volmig")
+        if path == "ssh" { h.env["BERTH_VOLUME_SSH"] = "1" }
         let (a, b) = ("btvol2", "btvol3")
         defer { h.cleanup([a, b]) }
         let tar = try Self.setUp(h, [a, b])
@@ -143,8 +145,10 @@ struct VolumeTests {
         #expect(h.berth(["volume", "restore", "-q", "--force", dir + "/data.tar", "\(b):restored"]).status == 0)
 
         // migrate host to host, then with --rm-source.
-        let migrated = h.berth(["volume", "migrate", "\(a):data", b])
+        let migrated = h.berth(["volume", "migrate", "-v", "\(a):data", b])
         #expect(migrated.status == 0, "\(migrated.stderr)")
+        #expect(migrated.lines.contains("\(a) -> \(b): " + (path == "ssh" ? "relayed through berth" : "agent to agent")),
+                "\(migrated.stdout)")
         #expect(h.docker(b, ["run", "--rm", "-v", "data:/d", "busybox", "sh", "-c", listing]).stdout == before)
         #expect(h.berth(["volume", "migrate", "-q", "--rm-source", "\(a):data", "\(b):moved"]).status == 0)
         #expect(h.docker(b, ["run", "--rm", "-v", "moved:/d", "busybox", "sh", "-c", listing]).stdout == before)
@@ -152,7 +156,7 @@ struct VolumeTests {
 
         // A migrate that fails midway (the target's disk fills up) leaves no target volume and no staging data.
         #expect(h.docker(b, ["run", "--rm", "-v", "large:/d", "busybox", "sh", "-c",
-                             "head -c 200000000 /dev/urandom > /d/blob"]).status == 0)
+                             "head -c 400000000 /dev/urandom > /d/blob"]).status == 0)
         #expect(h.berth(["ssh", a, "mount -t tmpfs -o size=2m btvolfull /var/lib/berth/volumes"]).status == 0)
         let failed = h.berth(["volume", "migrate", "-q", "\(b):large", "\(a):large"])
         let left = h.berth(["ssh", a, "ls -A /var/lib/berth/volumes"]).stdout
@@ -166,13 +170,40 @@ struct VolumeTests {
         berth.arguments = ["volume", "migrate", "-q", "\(b):large", "\(a):large"]
         var env = Harness.env
         env["BERTH_STORAGE_PATH"] = h.store
+        for (k, v) in h.env { env[k] = v }
         berth.environment = env
         try berth.run()
-        usleep(1_500_000)
+        // Killed once the bytes flow (a staging directory is there on the target).
+        for _ in 0..<100 {
+            if h.berth(["ssh", a, "ls -A /var/lib/berth/volumes"]).stdout.contains(".berth-tmp-") { break }
+            usleep(100_000)
+        }
         kill(berth.processIdentifier, SIGKILL)
         berth.waitUntilExit()
         usleep(500_000)
         #expect(!h.docker(a, ["volume", "ls", "-q"]).lines.contains("large"))
+        if path == "data plane" {
+            // The target's agent killed while the bytes flow: one line, no target volume; the launcher brings the
+            // agent back and a later receive sweeps what it left (ten minutes on).
+            let migrate = Process()
+            migrate.executableURL = berth.executableURL
+            migrate.arguments = ["volume", "migrate", "-q", "\(b):large", "\(a):large"]
+            migrate.environment = env
+            let err = Pipe()
+            migrate.standardError = err
+            try migrate.run()
+            for _ in 0..<100 {
+                if h.berth(["ssh", a, "ls -A /var/lib/berth/volumes"]).stdout.contains(".berth-tmp-") { break }
+                usleep(100_000)
+            }
+            #expect(h.berth(["ssh", a, "kill -KILL $(cat /run/berth/berthd.pid)"]).status == 0)
+            let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            migrate.waitUntilExit()
+            #expect(migrate.terminationStatus != 0)
+            #expect(said.split(separator: "\n").count == 1 && said.contains(a), "\(said)")
+            for _ in 0..<100 where !h.berth(["status", a]).stdout.contains("Running") { usleep(200_000) }
+            #expect(!h.docker(a, ["volume", "ls", "-q"]).lines.contains("large"))
+        }
         // The next migrate works (and sweeps nothing it should not).
         #expect(h.berth(["volume", "migrate", "-q", "\(b):large", "\(a):large"]).status == 0)
         #expect(h.docker(a, ["volume", "ls", "-q"]).lines.contains("large"))

@@ -24,6 +24,42 @@ import Testing
         #expect(other.transferError(at: "m1:/x").description == "m1:/x: Input/output error")
     }
 
+    @Test func stagingNamesCarryTheAgentsPidAndStartAndAreSweptOnlyWhenAbandoned() {
+        let name = DataPlane.Tree.stagingName(pid: 4321, started: 1_000_000, random: "ab12")
+        #expect(name == ".berth-tmp-4321-t1000000-ab12")
+        #expect(DataPlane.Tree.parseStaging(name)! == (4321, 1_000_000))
+        // The SSH path's names (`.berth-tmp-<pid>-<hex>`) have no start time; other names are not staging ones.
+        #expect(DataPlane.Tree.parseStaging(".berth-tmp-77-beef")! == (77, nil))
+        #expect(DataPlane.Tree.parseStaging("data") == nil)
+        #expect(DataPlane.Tree.parseStaging(".berth-tmp-x-1") == nil)
+
+        func abandoned(_ name: String, now: Int, modified: Int = 0, active: Set<String> = [], alive: Bool = false) -> Bool {
+            DataPlane.Tree.isAbandoned(name, now: now, modified: modified, ownPid: 4321, active: active) { _ in alive }
+        }
+        let limit = DataPlane.Tree.abandonAfter
+        // This agent's own: by its start time (the extraction sets the directory's time from the tar).
+        #expect(!abandoned(name, now: 1_000_000 + limit))
+        #expect(abandoned(name, now: 1_000_001 + limit))
+        #expect(!abandoned(name, now: 1_000_001 + limit, active: [name]))
+        // Another process's: only when it is gone and the directory is old.
+        let ssh = ".berth-tmp-77-beef"
+        #expect(!abandoned(ssh, now: limit + 100, modified: 50, alive: true))
+        #expect(!abandoned(ssh, now: limit + 10, modified: 50))
+        #expect(abandoned(ssh, now: limit + 100, modified: 50))
+        #expect(abandoned(ssh + ".fifo", now: limit + 100, modified: 50))
+        #expect(!abandoned("data", now: .max / 2))
+    }
+
+    @Test func treeAnswersRoundTripAsJSON() throws {
+        let result = DataPlane.TreeResult(bytes: 10240, sha256: String(repeating: "a", count: 64),
+                                          destinationSha256: String(repeating: "a", count: 64),
+                                          staging: "/var/lib/berth/volumes/.berth-tmp-1-t2-3")
+        #expect(try JSONDecoder().decode(DataPlane.TreeResult.self, from: JSONEncoder().encode(result)) == result)
+        let push = DataPlane.TreePush(path: "/var/lib/berth/volumes/v/_data", to: "https://10.0.0.2:2376",
+                                      root: "/var/lib/berth/volumes")
+        #expect(try JSONDecoder().decode(DataPlane.TreePush.self, from: JSONEncoder().encode(push)) == push)
+    }
+
     @Test func queryValuesArePercentEncoded() {
         #expect(DataPlane.query([("path", "/tmp/a b&c=ü"), ("user", "root")])
                 == "path=/tmp/a%20b%26c%3D%C3%BC&user=root")

@@ -97,16 +97,8 @@ final class DataPlanePeers: Sendable {
                     (r.status, try await r.collect())
                 }
             } catch let error as RegistryError {
-                let reason: String
-                switch error {
-                case .connect(_, _, let why), .tls(_, let why): reason = why
-                default: reason = "\(error)"
-                }
-                let refused = reason.contains("UNSUPPORTED_CERTIFICATE")
-                    ? "it refused this agent's certificate (made before agents presented theirs to each other: "
-                        + "regenerate-certs renews it)" : reason
-                return try .json(DataPlane.Failure(cause: "unreachable", message: refused, path: push.destination),
-                                 status: .badGateway)
+                return try .json(DataPlane.Failure(cause: "unreachable", message: Self.reason(error),
+                                                   path: push.destination), status: .badGateway)
             }
             guard status == 200 else {
                 // The other agent refused the part (no space, no permission): its failure, marked as the destination's.

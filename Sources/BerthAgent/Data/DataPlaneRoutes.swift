@@ -27,6 +27,7 @@ enum DataPlaneRoutes {
             return try await answer(path: push.path) { try await peers.push(push) }
         }
         router.get(DataPlane.prefix + "/ping") { _ in try .json(DataPlane.Ping()) }
+        DataPlaneTreeRoutes.register(on: &router, configuration: configuration, peers: peers)
         router.post(DataPlane.prefix + "/fs") { request in
             let operation: DataPlane.Operation
             do {

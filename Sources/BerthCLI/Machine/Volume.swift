@@ -8,7 +8,8 @@ import Glibc
 #endif
 
 /// `berth volume backup|restore|migrate`: a machine's docker volume to a file, from a file, or to another machine,
-/// streamed over SSH and checked by SHA-256 where it arrives (see BerthVolume.VolumeTransfer).
+/// streamed over the agents' data plane (or SSH) and checked by SHA-256 where it arrives (see
+/// BerthVolume.VolumeTransfer).
 struct VolumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "volume", abstract: "Back up, restore and migrate docker volumes of machines",
@@ -19,12 +20,17 @@ struct VolumeCommand: ParsableCommand {
 struct VolumeOutputOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "No progress bar and no summary line")
     var quiet = false
+    @Flag(name: .long, help: "Move the bytes over SSH even where the agents serve the data plane")
+    var ssh = false
+    @Flag(name: [.short, .long], help: "Say how each machine was reached and which way the bytes went")
+    var verbose = false
 
     /// Runs `body` with a progress bar (on a terminal, unless quiet) and prints the summary line.
     func run(label: String, service: () throws -> MachineService,
              _ body: (VolumeTransfer) throws -> VolumeTransfer.Report) throws {
         try guarded {
             let transfer = VolumeTransfer(service: try service())
+            transfer.forceSSH = ssh || ProcessInfo.processInfo.environment["BERTH_VOLUME_SSH"] == "1"
             let bar = ProgressBar(label: label, quiet: quiet || isatty(1) != 1)
             transfer.onProgress = { sent, total in bar.update(sent: sent, total: total) }
             let report: VolumeTransfer.Report
@@ -35,6 +41,7 @@ struct VolumeOutputOptions: ParsableArguments {
                 bar.finish()
                 throw error
             }
+            if verbose { for line in report.paths { say(line) } }
             if !quiet {
                 let rate = report.seconds > 0 ? Double(report.bytes) / report.seconds / 1e6 : 0
                 say(String(format: "%@: %@ in %.2f s (%.0f MB/s), sha256 %@", report.target,
@@ -84,7 +91,8 @@ struct VolumeMigrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate", abstract: "Copy a volume from one machine to another",
         discussion: """
-        Streams host to host through memory (never the local disk), checked by SHA-256 on arrival. The target \
+        The source agent streams straight to the target agent (through memory here when it cannot reach it, or \
+        over SSH with --ssh; never the local disk), checked by SHA-256 on arrival. The target \
         volume (the source's name unless given) is created only once the data is checked; a failed migrate leaves \
         both sides as they were. --rm-source removes the source volume after the check.
         """)

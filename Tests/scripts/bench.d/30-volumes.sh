@@ -1,6 +1,6 @@
 # bench section: migrate a 1 GiB volume between two lab hosts (issue 6), berth volume migrate vs the peer recipe
 # (tar over OpenSSH from one host, piped through this machine into tar over OpenSSH on the other). Sourced by bench.sh.
-echo "== volume migrate: 1 GiB volume b1 -> b2, berth volume migrate vs ssh tar | ssh tar (best of ${VOL_ROUNDS:-2})"
+echo "== volume migrate: 1 GiB volume b1 -> b2, berth volume migrate (agent to agent, and --ssh) vs ssh tar | ssh tar (best of ${VOL_ROUNDS:-2})"
 VR=${VOL_ROUNDS:-2}
 vdir=$(mktemp -d /tmp/berth-bench-vol.XXXXXX)
 on_exit 'rm -rf "$vdir"'
@@ -22,13 +22,16 @@ peer_migrate() {
 }
 berth_migrate() {
   (eval "$("$BERTH" env b2)"; docker volume rm -f benchvol-b >/dev/null 2>&1) || true
-  "$BERTH" volume migrate -q b1:benchvol b2:benchvol-b
+  "$BERTH" volume migrate -q "$@" b1:benchvol b2:benchvol-b
 }
+berth_migrate_ssh() { berth_migrate --ssh; }
 on_exit '"$BERTH" ssh b2 "rm -rf /tmp/bench-vol-peer"'
 # best: the helper of bench.sh / 10-scp.sh (shortest of R runs, in ms).
 b=$(R=$VR best berth_migrate)
+bs=$(R=$VR best berth_migrate_ssh)
 o=$(R=$VR best peer_migrate)
 row "what (ms)" "berth" "peer" "ratio"
 row "migrate 1 GiB volume host -> host" "$b" "$o" "$(ratio "$b" "$o")"
+row "  the same with --ssh" "$bs" "$o" "$(ratio "$bs" "$o")"
 echo "(berth: $((vbytes / 1024 / 1024)) MiB in $b ms = $(python3 -c "print(f'{$vbytes/1e6/($b/1e3):.0f}')") MB/s, SHA-256 checked on both ends, target created only after the check; ratio = berth time / peer time)"
 docker volume rm benchvol >/dev/null

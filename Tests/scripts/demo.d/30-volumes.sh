@@ -27,11 +27,11 @@ run docker create --name vc_restored -v /var/www busybox true
 run docker run --rm --volumes-from vc_restored -v "$bbdir/backup:/backup" busybox sh -c 'cd / && tar xvf /backup/data.tar'
 run docker run --rm --volumes-from vc_restored busybox cat /var/www/index.html
 
-step "berth volume migrate lab1:data -> lab2 (host to host over SSH, checked by SHA-256), then backup and restore"
+step "berth volume migrate lab1:data -> lab2 (agent to agent over TLS, checked by SHA-256), then backup and restore"
 run docker run --rm -v data:/data busybox sh -c 'head -c 20000000 /dev/urandom > /data/blob; ln -s greeting /data/link'
 sums='cd /data && find . | sort && find . -type f | sort | xargs sha256sum'
 docker run --rm -v data:/data busybox sh -c "$sums" > "$bbdir/lab1.sums"
-run "$BERTH" volume migrate lab1:data lab2
+run "$BERTH" volume migrate -v lab1:data lab2
 run "$BERTH" volume backup lab2:data "$bbdir/data.tar"
 run "$BERTH" volume restore "$bbdir/data.tar" lab3:restored
 (eval "$("$BERTH" env lab2)"; docker import -c 'CMD ["sh"]' "$bbdir/bb.tar" busybox >/dev/null;

@@ -89,6 +89,7 @@ private extension String {
 enum RegistryRequestBody: Sendable {
     case none
     case bytes([UInt8])
+    case buffer(ByteBuffer)
     /// A file streamed in 1 MiB chunks; `progress` hears the bytes sent so far.
     case file(path: String, size: Int64, progress: (@Sendable (Int64) async -> Void)?)
 }
@@ -182,6 +183,7 @@ struct RegistryHTTP: Sendable {
                         head.headers.add(name: "Content-Length", value: "0")
                     }
                 case .bytes(let bytes): head.headers.add(name: "Content-Length", value: "\(bytes.count)")
+                case .buffer(let buffer): head.headers.add(name: "Content-Length", value: "\(buffer.readableBytes)")
                 case .file(_, let size, _): head.headers.add(name: "Content-Length", value: "\(size)")
                 }
                 // A server may answer and close before the whole request is written: an HTTP server's 400 to a TLS
@@ -234,6 +236,8 @@ struct RegistryHTTP: Sendable {
             try await outbound.write(contentsOf: [.head(head), .end(nil)])
         case .bytes(let bytes):
             try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(bytes: bytes))), .end(nil)])
+        case .buffer(let buffer):
+            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(buffer)), .end(nil)])
         case .file(let file, let size, let progress):
             try await outbound.write(.head(head))
             let input = try FileTarInput(path: file)
