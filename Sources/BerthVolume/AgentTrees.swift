@@ -10,10 +10,15 @@ final class AgentTrees {
     /// `https://host:port`.
     let base: String
     let session: CurlSession
+    let tls: TLSClientFiles
+    /// Where a receive under way registers how to give it up.
+    let cleanups: Cleanups
 
-    init(machine: String, base: String, tls: TLSClientFiles) {
+    init(machine: String, base: String, tls: TLSClientFiles, cleanups: Cleanups) {
         self.machine = machine
         self.base = base
+        self.tls = tls
+        self.cleanups = cleanups
         session = CurlSession(client: HTTPSClient(tls: tls, timeout: 0, connectTimeout: 10))
     }
 
@@ -52,6 +57,11 @@ final class AgentTrees {
         }
         try check(r, "receiving into \(root)")
         let receipt = try decode(DataPlane.TreeReceipt.self, r.body)
+        // Interrupted, this process gives the receive up over a connection of its own (the session is busy).
+        let giveUp = url + "/receive?" + DataPlane.query([("token", receipt.token)])
+        let files = tls
+        let cleanup = cleanups.add { _ = try? HTTPSClient(tls: files, timeout: 3, connectTimeout: 2).request(method: "DELETE", url: giveUp) }
+        defer { cleanups.remove(cleanup) }
         let part = UnsafeMutableRawBufferPointer.allocate(byteCount: DataPlane.chunk, alignment: 16)
         defer { part.deallocate() }
         var offset: UInt64 = 0

@@ -14,13 +14,13 @@ final class VolumeHost {
     /// The data plane, nil when the bytes go over SSH.
     let agent: AgentTrees?
 
-    init(service: MachineService, name: String, forceSSH: Bool = false) throws {
+    init(service: MachineService, name: String, forceSSH: Bool = false, cleanups: Cleanups = Cleanups()) throws {
         record = try service.load(name)
         engine = EngineClient(service: service, record: record)
         session = try SSHSession.connect(service.endpoint(record))
         let tls = engine.http.tls
         if !forceSSH, let tls, AgentSide.probe(base: engine.base, tls: tls) {
-            agent = AgentTrees(machine: record.name, base: engine.base, tls: tls)
+            agent = AgentTrees(machine: record.name, base: engine.base, tls: tls, cleanups: cleanups)
         } else {
             agent = nil
         }

@@ -34,6 +34,8 @@ public final class VolumeTransfer {
     public var blocks = 8
     /// The bytes over SSH even where the agents serve the data plane.
     public var forceSSH = false
+    /// What an interruption undoes (see ``Cleanups``).
+    public let cleanups = Cleanups()
 
     public init(service: MachineService) { self.service = service }
 
@@ -44,7 +46,7 @@ public final class VolumeTransfer {
     public func backup(_ source: VolumeAddress, to path: String) throws -> Report {
         let started = Date()
         let name = try volumeName(source)
-        let host = try VolumeHost(service: service, name: source.machine, forceSSH: forceSSH)
+        let host = try VolumeHost(service: service, name: source.machine, forceSSH: forceSSH, cleanups: cleanups)
         defer { host.close() }
         guard let volume = try host.engine.volume(name) else { throw noSuchVolume(source) }
         let total = try host.probe(volume.Mountpoint).size
@@ -53,7 +55,9 @@ public final class VolumeTransfer {
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw BerthError.failed("cannot write \(tmp): \(String(cString: strerror(errno)))") }
         var keep = false
+        let cleanup = cleanups.add { unlink(tmp) }
         defer {
+            cleanups.remove(cleanup)
             if !keep { unlink(tmp) }
         }
         let digest = SHA256Digest()
@@ -105,7 +109,7 @@ public final class VolumeTransfer {
             throw BerthError.invalidArgument("\(path) is not a regular file")
         }
         let total = Int64(st.st_size)
-        let host = try VolumeHost(service: service, name: target.machine, forceSSH: forceSSH)
+        let host = try VolumeHost(service: service, name: target.machine, forceSSH: forceSSH, cleanups: cleanups)
         defer { host.close() }
         let plan = try prepareTarget(host, name: name, force: force)
 
@@ -290,7 +294,7 @@ public final class VolumeTransfer {
     }
 
     func connect(_ machines: [String]) throws -> [VolumeHost] {
-        let results = machines.map { name in Result { try VolumeHost(service: service, name: name, forceSSH: forceSSH) } }
+        let results = machines.map { name in Result { try VolumeHost(service: service, name: name, forceSSH: forceSSH, cleanups: cleanups) } }
         var hosts: [VolumeHost] = []
         for r in results {
             switch r {

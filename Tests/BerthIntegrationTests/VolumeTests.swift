@@ -164,6 +164,42 @@ struct VolumeTests {
         #expect(failed.status != 0)
         #expect(left.isEmpty, "left behind: \(left)")
         #expect(!h.docker(a, ["volume", "ls", "-q"]).lines.contains("large"))
+        // SIGTERM and SIGINT: the command gives up what it began and exits 128+signal; nothing is left.
+        func staging(_ machine: String) -> Bool {
+            h.berth(["ssh", machine, "ls -A /var/lib/berth/volumes"]).stdout.contains(".berth-tmp-")
+        }
+        func interrupted(_ args: [String], _ sig: Int32, when started: () -> Bool) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Harness.env["BERTH_BIN"] ?? "berth")
+            p.arguments = args
+            var e = Harness.env
+            e["BERTH_STORAGE_PATH"] = h.store
+            for (k, v) in h.env { e[k] = v }
+            p.environment = e
+            try p.run()
+            for _ in 0..<100 {
+                if started() { break }
+                usleep(50_000)
+            }
+            kill(p.processIdentifier, sig)
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+        let term = try interrupted(["volume", "migrate", "-q", "\(b):large", "\(a):large"], SIGTERM) { staging(a) }
+        #expect(term == 143)
+        var cleaned = false
+        for _ in 0..<50 where !cleaned {
+            cleaned = !staging(a)
+            if !cleaned { usleep(200_000) }
+        }
+        #expect(cleaned, "a staging directory stayed on \(a) after SIGTERM")
+        #expect(!h.docker(a, ["volume", "ls", "-q"]).lines.contains("large"))
+        let backupFile = dir + "/large.tar"
+        let temporary = { (try? FileManager.default.contentsOfDirectory(atPath: dir))?.contains { $0.contains(".berth-tmp-") } ?? false }
+        let int = try interrupted(["volume", "backup", "-q", "\(b):large", backupFile], SIGINT, when: temporary)
+        #expect(int == 130)
+        #expect(!temporary() && !FileManager.default.fileExists(atPath: backupFile))
+
         // A killed migrate leaves no target volume either.
         let berth = Process()
         berth.executableURL = URL(fileURLWithPath: Harness.env["BERTH_BIN"] ?? "berth")
@@ -201,7 +237,10 @@ struct VolumeTests {
             migrate.waitUntilExit()
             #expect(migrate.terminationStatus != 0)
             #expect(said.split(separator: "\n").count == 1 && said.contains(a), "\(said)")
-            for _ in 0..<100 where !h.berth(["status", a]).stdout.contains("Running") { usleep(200_000) }
+            for _ in 0..<100 {
+                if h.berth(["status", a]).stdout.contains("Running") { break }
+                usleep(200_000)
+            }
             #expect(!h.docker(a, ["volume", "ls", "-q"]).lines.contains("large"))
         }
         // The next migrate works (and sweeps nothing it should not).

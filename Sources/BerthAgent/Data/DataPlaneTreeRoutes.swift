@@ -103,7 +103,7 @@ enum DataPlaneTreeRoutes {
             } catch let error as TreeStreams.Failure {
                 return try failure(error.description, path: push.path)
             }
-            return try await peers.pushTree(sender, push)
+            return try await peers.pushTree(sender, push, client: request.client)
         }
     }
 
@@ -149,7 +149,7 @@ extension DataPlanePeers {
     /// A tree tarred here straight into a receive on the agent `push.to`. Unreachable before the first part:
     /// `502` with cause `unreachable` (the controller relays); a destination that refuses or stops answering later:
     /// its failure, marked `Berth-Failed-Side: destination`.
-    func pushTree(_ sender: TreeSender, _ push: DataPlane.TreePush) async throws -> Response {
+    func pushTree(_ sender: TreeSender, _ push: DataPlane.TreePush, client: ClientPresence) async throws -> Response {
         let tls: NIOSSLContext
         do { tls = try self.tls() } catch {
             _ = try? await Blocking.run { sender.finish() }
@@ -175,8 +175,26 @@ extension DataPlanePeers {
                                                    cause: "unreachable")
         }
         var offset: UInt64 = 0
+        func giveUp() async {
+            if let delete = url("/receive?" + DataPlane.query([("token", receipt.token)])) {
+                _ = try? await http.execute(.DELETE, delete, tls: tls) { r in r.status }
+            }
+        }
         while true {
-            let part = try await Blocking.run { try sender.read(upTo: DataPlane.chunk) } ?? ByteBuffer()
+            // The controller went away (killed, interrupted): nobody would commit what arrives.
+            if client.isGone {
+                _ = try? await Blocking.run { sender.finish() }
+                await giveUp()
+                return .message(.serviceUnavailable, "the client went away")
+            }
+            let part: ByteBuffer
+            do {
+                part = try await Blocking.run { try sender.read(upTo: DataPlane.chunk) } ?? ByteBuffer()
+            } catch {
+                _ = try? await Blocking.run { sender.finish() }
+                await giveUp()
+                return try DataPlaneTreeRoutes.failure("tar of \(push.path): \(error)", path: push.path)
+            }
             let final = part.readableBytes < DataPlane.chunk
             var items = [("token", receipt.token), ("offset", "\(offset)")]
             if final { items.append(("final", "1")) }
@@ -187,17 +205,19 @@ extension DataPlanePeers {
                                                         body: .buffer(part), tls: tls) { r in (r.status, try await r.collect()) }
             } catch let error as RegistryError {
                 let sent = try await Blocking.run { sender.finish() }
-                if let delete = url("/receive?" + DataPlane.query([("token", receipt.token)])) {
-                    _ = try? await http.execute(.DELETE, delete, tls: tls) { r in r.status }
+                await giveUp()
+                if sender.failedOnItsOwn, let message = sent.message {
+                    return try DataPlaneTreeRoutes.failure(message, path: push.path)
                 }
-                if let message = sent.message { return try DataPlaneTreeRoutes.failure(message, path: push.path) }
                 return try DataPlaneTreeRoutes.failure("the destination agent stopped answering: \(Self.reason(error))",
                                                        path: receipt.staging, status: .badGateway, side: "destination")
             }
             guard status == 200 else {
                 // A tar that stopped here reaches the other side cut short: this side's failure is the one to tell.
                 let sent = try await Blocking.run { sender.finish() }
-                if let message = sent.message { return try DataPlaneTreeRoutes.failure(message, path: push.path) }
+                if sender.failedOnItsOwn, let message = sent.message {
+                    return try DataPlaneTreeRoutes.failure(message, path: push.path)
+                }
                 return passedOn(status, body)
             }
             offset += UInt64(part.readableBytes)

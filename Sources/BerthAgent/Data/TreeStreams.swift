@@ -80,7 +80,15 @@ final class TreeSender: @unchecked Sendable {
     private(set) var bytes: UInt64 = 0
     private let done = DispatchSemaphore(value: 0)
     private var failure: String?
+    /// The packer stopped because the reading side was closed (the request ended early), not on its own.
+    private var cut = false
     private var closed = false
+
+    /// After ``finish()``: whether the tar itself failed (a file that could not be read), rather than being cut
+    /// short by this side.
+    var failedOnItsOwn: Bool { failure != nil }
+
+    struct ReaderGone: Error {}
 
     init(directory: String) throws {
         var st = stat()
@@ -96,7 +104,7 @@ final class TreeSender: @unchecked Sendable {
             pending.reserveCapacity(1 << 20)
             func flush() throws {
                 let ok = pending.withUnsafeBytes { TreeStreams.sendAll(packer, $0) }
-                guard ok else { throw TreeStreams.Failure(description: "the reader went away") }
+                guard ok else { throw ReaderGone() }
                 pending.removeAll(keepingCapacity: true)
             }
             do {
@@ -106,6 +114,8 @@ final class TreeSender: @unchecked Sendable {
                     if pending.count >= 1 << 20 { try flush() }
                 }
                 try flush()
+            } catch is ReaderGone {
+                cut = true
             } catch {
                 failure = "tar of \(directory): \(error)"
             }
@@ -132,6 +142,7 @@ final class TreeSender: @unchecked Sendable {
         }
         done.wait()
         if let failure { return DataPlane.TreeResult(bytes: bytes, message: failure) }
+        if cut { return DataPlane.TreeResult(bytes: bytes, message: "the tar was stopped before its end") }
         return DataPlane.TreeResult(bytes: bytes, sha256: digest.finalize())
     }
 }

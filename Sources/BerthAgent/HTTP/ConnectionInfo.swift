@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 /// Where a request came from: which listener, and the peer's address when there is one.
 public struct ConnectionInfo: Sendable, Equatable, CustomStringConvertible {
     /// The listener kinds the agent runs.
@@ -18,4 +19,13 @@ public struct ConnectionInfo: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { peer.map { "\(transport.rawValue)://\($0)" } ?? transport.rawValue }
+}
+
+/// Whether the client of a connection is still there: long handlers (a push to another agent) check it between
+/// steps and stop when it went away. Set by the connection handler when the channel closes.
+public final class ClientPresence: Sendable {
+    private let gone = NIOLockedValueBox(false)
+    public init() {}
+    public var isGone: Bool { gone.withLockedValue { $0 } }
+    func markGone() { gone.withLockedValue { $0 = true } }
 }

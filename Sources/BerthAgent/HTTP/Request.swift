@@ -20,12 +20,14 @@ public struct Request: Sendable {
     public var apiVersion: APIVersion
     /// Which listener the request arrived on and from where.
     public var connection: ConnectionInfo
+    /// Whether the client is still connected.
+    public var client: ClientPresence
     /// A logger carrying this request's metadata.
     public var logger: Logger
 
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:],
                 body: ByteBuffer = ByteBuffer(), connection: ConnectionInfo = .init(transport: .unix, peer: nil),
-                logger: Logger = Logger(label: "berthd.request")) {
+                client: ClientPresence = ClientPresence(), logger: Logger = Logger(label: "berthd.request")) {
         self.method = method
         self.version = version
         self.target = target
@@ -37,6 +39,7 @@ public struct Request: Sendable {
         self.pathParameters = [:]
         self.apiVersion = AgentBuild.apiVersion
         self.connection = connection
+        self.client = client
         self.logger = logger
     }
 

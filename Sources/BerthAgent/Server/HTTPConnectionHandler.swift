@@ -30,6 +30,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var state = State.idle
     /// Set when the client half-closed its side: close once the current response is out.
     private var inputClosed = false
+    /// Told when the connection closes, for handlers still running.
+    private let presence = ClientPresence()
 
     init(router: Router, connection: ConnectionInfo, maxBodySize: Int, logger: Logger) {
         self.router = router
@@ -71,6 +73,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        presence.markGone()
+        context.fireChannelInactive()
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
             inputClosed = true
@@ -100,7 +107,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         requestLogger[metadataKey: "method"] = "\(head.method.rawValue)"
         requestLogger[metadataKey: "target"] = "\(head.uri)"
         let request = Request(method: head.method, target: head.uri, version: head.version, headers: head.headers,
-                              body: body, connection: connection, logger: requestLogger)
+                              body: body, connection: connection, client: presence, logger: requestLogger)
         // A request that asked to upgrade leaves the decoder stopped; unless hijacked, close after answering.
         let keepAlive = head.isKeepAlive && !head.headers.contains(name: "upgrade")
         let router = self.router
