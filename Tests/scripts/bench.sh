@@ -19,6 +19,30 @@ now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}' if b else 'n/a')" "$1" "$2"; }
 row() { printf '%-44s %10s %10s %8s\n' "$@"; }
+mbs() { python3 -c "import sys; b,ms=int(sys.argv[1]),int(sys.argv[2]); print(f'{b/1e6/(ms/1e3):.0f}' if ms else 'n/a')" "$1" "$2"; }
+# best (shortest) of R runs of a command, in ms (sections set R)
+best() {
+  local b=0 t0 t1 d
+  for _ in $(seq "$R"); do
+    t0=$(now); "$@" >/dev/null || { echo "failed: $*" >&2; return 1; }; t1=$(now)
+    d=$(ms "$t0" "$t1"); if [ "$b" -eq 0 ] || [ "$d" -lt "$b" ]; then b=$d; fi
+  done
+  echo "$b"
+}
+# CPU seconds at each end of a run: this machine (the berth process, user+sys) and the agents (berthd's
+# utime+stime from /proc, before and after).
+agent_cpu() { local p; p=$("$BERTH" ssh "$1" cat /run/berth/berthd.pid); "$BERTH" ssh "$1" "awk '{print \$14 + \$15}' /proc/$p/stat"; }
+tck=$(getconf CLK_TCK)
+cpu_run() { # MACHINES... -- berth args: prints "ms local-cpu-s agent-cpu-s..." for one run
+  local ms=() m before=() after=() t0 t1 TIMEFORMAT='%3U %3S' times
+  while [ "$1" != "--" ]; do ms+=("$1"); shift; done; shift
+  for m in "${ms[@]}"; do before+=("$(agent_cpu "$m")"); done
+  t0=$(now); times=$( { time "$BERTH" "$@" >/dev/null; } 2>&1 | tail -1 ); t1=$(now)
+  for m in "${ms[@]}"; do after+=("$(agent_cpu "$m")"); done
+  local out="$(ms "$t0" "$t1") $(python3 -c "import sys; print(f'{float(sys.argv[1])+float(sys.argv[2]):.2f}')" $times)"
+  for i in "${!ms[@]}"; do out+=" $(python3 -c "import sys; print(f'{(int(sys.argv[2])-int(sys.argv[1]))/int(sys.argv[3]):.2f}')" "${before[$i]}" "${after[$i]}" "$tck")"; done
+  echo "$out"
+}
 
 echo "== create"
 t0=$(now); "$BERTH" create -d lab --lab-network $NET --lab-subnet $SUBNET b0 >/dev/null; t1=$(now)

@@ -180,6 +180,8 @@ extension DataPlanePeers {
                 _ = try? await http.execute(.DELETE, delete, tls: tls) { r in r.status }
             }
         }
+        var next = Self.prefetch(sender)
+        defer { next.cancel() }
         while true {
             // The controller went away (killed, interrupted): nobody would commit what arrives.
             if client.isGone {
@@ -189,13 +191,15 @@ extension DataPlanePeers {
             }
             let part: ByteBuffer
             do {
-                part = try await Blocking.run { try sender.read(upTo: DataPlane.chunk) } ?? ByteBuffer()
+                part = try await next.value ?? ByteBuffer()
             } catch {
                 _ = try? await Blocking.run { sender.finish() }
                 await giveUp()
                 return try DataPlaneTreeRoutes.failure("tar of \(push.path): \(error)", path: push.path)
             }
             let final = part.readableBytes < DataPlane.chunk
+            // The next part is tarred while this one travels and is extracted there.
+            if !final { next = Self.prefetch(sender) }
             var items = [("token", receipt.token), ("offset", "\(offset)")]
             if final { items.append(("final", "1")) }
             guard let target = url("/receive?" + DataPlane.query(items)) else { break }
@@ -233,6 +237,11 @@ extension DataPlanePeers {
         }
         _ = try? await Blocking.run { sender.finish() }
         return .message(.badRequest, "bad destination agent address \(push.to)")
+    }
+
+    /// The sender's next part, read on a thread of its own.
+    static func prefetch(_ sender: TreeSender) -> Task<ByteBuffer?, Error> {
+        Task { try await Blocking.run { try sender.read(upTo: DataPlane.chunk) } }
     }
 
     /// The other agent's refusal, marked as the destination's.

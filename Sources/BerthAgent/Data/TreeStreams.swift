@@ -25,10 +25,16 @@ enum TreeStreams {
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
             throw Failure(description: "socketpair: \(String(cString: strerror(errno)))")
         }
-        var size: Int32 = 1 << 20
+        // 4 MiB each way: past net.core.wmem_max with the FORCE options (the agent is root), else what it allows.
+        var size: Int32 = 4 << 20
+        let length = socklen_t(MemoryLayout<Int32>.size)
         for fd in fds {
-            _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            if setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, length) != 0 {
+                _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, length)
+            }
+            if setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, length) != 0 {
+                _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, length)
+            }
         }
         return (fds[0], fds[1])
     }
@@ -126,8 +132,14 @@ final class TreeSender: @unchecked Sendable {
 
     deinit { if !closed { close(output) } }
 
+    /// Held while a read is under way, so ``finish()`` closes the socket only once no thread reads it.
+    private let reading = NIOLock()
+
     /// The next bytes of the tar (at most `count`), hashed as they go; nil at its end.
     func read(upTo count: Int) throws -> ByteBuffer? {
+        reading.lock()
+        defer { reading.unlock() }
+        guard !closed else { return nil }
         guard let chunk = try TreeStreams.read(output, upTo: count) else { return nil }
         chunk.withUnsafeReadableBytes { digest.update($0) }
         bytes += UInt64(chunk.readableBytes)
@@ -136,9 +148,13 @@ final class TreeSender: @unchecked Sendable {
 
     /// After the end of the stream (or to stop early: the packer then fails): how the send went.
     func finish() -> DataPlane.TreeResult {
-        if !closed {
-            closed = true
-            close(output)
+        // A read still under way (a part fetched ahead) ends at once: both directions are shut first.
+        if !closed { shutdown(output, Int32(SHUT_RDWR)) }
+        reading.withLock {
+            if !closed {
+                closed = true
+                close(output)
+            }
         }
         done.wait()
         if let failure { return DataPlane.TreeResult(bytes: bytes, message: failure) }

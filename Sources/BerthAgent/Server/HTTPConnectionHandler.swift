@@ -46,8 +46,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), .idle):
             let declared = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0
-            // Reserve at most 1 MiB up front: a declared length is a promise, not bytes received.
-            let buffer = context.channel.allocator.buffer(capacity: min(max(declared, 0), 1 << 20))
+            // Reserve at most 16 MiB up front (a declared length is a promise, not bytes received, and untouched
+            // capacity costs no memory): enough for a data-plane part, whose buffer would otherwise be copied each
+            // time it doubled.
+            let buffer = context.channel.allocator.buffer(capacity: min(max(declared, 0), 16 << 20))
             state = .receiving(head, declared > maxBodySize ? nil : buffer)
         case (.body(var chunk), .receiving(let head, var body?)):
             state = .responding  // drop the enum's reference so appending does not copy the buffer

@@ -9,16 +9,6 @@ ip2=$("$BERTH" ip b2)
 key2=$BERTH_STORAGE_PATH/machines/b2/id_ed25519
 kh2=$BERTH_STORAGE_PATH/machines/b2/known_hosts
 ossh=(-o IdentitiesOnly=yes -o StrictHostKeyChecking=yes)
-mbs() { python3 -c "import sys; b,ms=int(sys.argv[1]),int(sys.argv[2]); print(f'{b/1e6/(ms/1e3):.0f}' if ms else 'n/a')" "$1" "$2"; }
-# best (shortest) of R runs of a command, in ms
-best() {
-  local b=0 t0 t1 d
-  for _ in $(seq "$R"); do
-    t0=$(now); "$@" >/dev/null || { echo "failed: $*" >&2; return 1; }; t1=$(now)
-    d=$(ms "$t0" "$t1"); if [ "$b" -eq 0 ] || [ "$d" -lt "$b" ]; then b=$d; fi
-  done
-  echo "$b"
-}
 row "what (MB/s)" "berth" "openssh" "ratio"
 b=$(best "$BERTH" scp -q "$scpdir/f256" b1:/tmp/bench-scp-b)
 o=$(best scp -q -i "$key" -o UserKnownHostsFile="$kh" "${ossh[@]}" "$scpdir/f256" root@"$ip":/tmp/bench-scp-o)
@@ -34,20 +24,7 @@ cmp -s "$scpdir/f256" "$scpdir/back-b" || { echo "berth scp: round trip differs"
 echo "(ratio = berth throughput / OpenSSH throughput; berth goes through the agents' data plane, host to host agent"
 echo " to agent, and verifies every file's SHA-256 before renaming it into place)"
 
-# The data plane against berth's own SSH path (--ssh), and CPU seconds per GiB at each end: this machine (the berth
-# process, user+sys) and the agents (berthd's utime+stime from /proc, before and after).
-agent_cpu() { local p; p=$("$BERTH" ssh "$1" cat /run/berth/berthd.pid); "$BERTH" ssh "$1" "awk '{print \$14 + \$15}' /proc/$p/stat"; }
-tck=$(getconf CLK_TCK)
-cpu_run() { # MACHINES... -- berth args: prints "ms local-cpu-s agent-cpu-s..." for one run
-  local ms=() m before=() after=() t0 t1 TIMEFORMAT='%3U %3S' times
-  while [ "$1" != "--" ]; do ms+=("$1"); shift; done; shift
-  for m in "${ms[@]}"; do before+=("$(agent_cpu "$m")"); done
-  t0=$(now); times=$( { time "$BERTH" "$@" >/dev/null; } 2>&1 | tail -1 ); t1=$(now)
-  for m in "${ms[@]}"; do after+=("$(agent_cpu "$m")"); done
-  local out="$(ms "$t0" "$t1") $(python3 -c "import sys; print(f'{float(sys.argv[1])+float(sys.argv[2]):.2f}')" $times)"
-  for i in "${!ms[@]}"; do out+=" $(python3 -c "import sys; print(f'{(int(sys.argv[2])-int(sys.argv[1]))/int(sys.argv[3]):.2f}')" "${before[$i]}" "${after[$i]}" "$tck")"; done
-  echo "$out"
-}
+# The data plane against berth's own SSH path (--ssh), and CPU seconds per GiB at each end (cpu_run, bench.sh).
 head -c 1G /dev/urandom > "$scpdir/f1g"
 gib=$(stat -c %s "$scpdir/f1g")
 printf '%-44s %10s %10s %8s   %s\n' "what, 1 GiB (MB/s)" "plane" "--ssh" "ratio" "CPU s/GiB: here, agents (plane | --ssh)"

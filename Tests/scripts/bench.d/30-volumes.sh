@@ -26,12 +26,18 @@ berth_migrate() {
 }
 berth_migrate_ssh() { berth_migrate --ssh; }
 on_exit '"$BERTH" ssh b2 "rm -rf /tmp/bench-vol-peer"'
-# best: the helper of bench.sh / 10-scp.sh (shortest of R runs, in ms).
+# best: the helper of bench.sh (shortest of R runs, in ms).
 b=$(R=$VR best berth_migrate)
 bs=$(R=$VR best berth_migrate_ssh)
 o=$(R=$VR best peer_migrate)
 row "what (ms)" "berth" "peer" "ratio"
 row "migrate 1 GiB volume host -> host" "$b" "$o" "$(ratio "$b" "$o")"
 row "  the same with --ssh" "$bs" "$o" "$(ratio "$bs" "$o")"
+# CPU seconds per GiB at each end (one more run of each): this machine, b1's agent, b2's agent.
+(eval "$("$BERTH" env b2)"; docker volume rm -f benchvol-b >/dev/null 2>&1) || true
+read -r _ pl pa pb <<<"$(cpu_run b1 b2 -- volume migrate -q b1:benchvol b2:benchvol-b)"
+(eval "$("$BERTH" env b2)"; docker volume rm -f benchvol-b >/dev/null 2>&1) || true
+read -r _ sl sa sb <<<"$(cpu_run b1 b2 -- volume migrate -q --ssh b1:benchvol b2:benchvol-b)"
+echo "CPU s/GiB, here, b1, b2: agent to agent $pl, $pa, $pb | --ssh $sl, $sa, $sb"
 echo "(berth: $((vbytes / 1024 / 1024)) MiB in $b ms = $(python3 -c "print(f'{$vbytes/1e6/($b/1e3):.0f}')") MB/s, SHA-256 checked on both ends, target created only after the check; ratio = berth time / peer time)"
 docker volume rm benchvol >/dev/null
