@@ -60,7 +60,12 @@ run "$BERTH" start lab3
 run "$BERTH" status lab3
 
 # Sections, in order, each sourced with the helpers above, lab1..lab3 up and docker pointed at lab1.
+# DEMO_SECTIONS="scp volumes" shows only the sections whose file names contain one of the words.
 for section in "$(dirname "$0")"/demo.d/*.sh; do
+  if [ -n "${DEMO_SECTIONS:-}" ]; then
+    keep=0; for w in $DEMO_SECTIONS; do case "$(basename "$section")" in *"$w"*) keep=1 ;; esac; done
+    [ "$keep" = 1 ] || continue
+  fi
   eval "$("$BERTH" env lab1)"
   # shellcheck source=/dev/null
   source "$section"

@@ -1,5 +1,10 @@
 # demo section: volumes (issue 6): named and anonymous volumes, binds, copy-up, a data-packed volume container,
 # the classic backup recipe, and berth volume migrate/backup/restore between lab hosts with equal checksums.
+bbdir=$(mktemp -d /tmp/berth-demo-vol.XXXXXX)
+on_exit 'rm -rf "$bbdir"'
+bash "$(dirname "$0")/busybox-rootfs.sh" "$bbdir/bb.tar"
+# busybox comes from the containers section; shown alone (DEMO_SECTIONS), this section imports it itself.
+docker image inspect busybox >/dev/null 2>&1 || docker import -c 'CMD ["sh"]' "$bbdir/bb.tar" busybox >/dev/null
 step "Volumes: a named volume shared by containers, read-only mounts, labels and filters"
 run docker volume create --label app=demo data
 run docker run --rm -v data:/data busybox sh -c 'echo hello from a volume > /data/greeting; mkdir -p /data/sub; ls -ln /data'
@@ -8,9 +13,6 @@ run docker volume ls --filter label=app=demo
 run docker volume inspect data
 
 step "A data-packed volume container: an image with VOLUME /var/www, docker create, then --volumes-from"
-bbdir=$(mktemp -d /tmp/berth-demo-vol.XXXXXX)
-on_exit 'rm -rf "$bbdir"'
-bash "$(dirname "$0")/busybox-rootfs.sh" "$bbdir/bb.tar"
 run docker import --change 'VOLUME /var/www' --change 'CMD ["sh"]' "$bbdir/bb.tar" datapacked
 run docker create --name vc_data datapacked
 run docker run -d --volumes-from vc_data --name vweb busybox httpd -f -p 80 -h /var/www
