@@ -144,12 +144,37 @@ struct VolumeTests {
         #expect(again.status != 0 && again.stderr.contains("not empty"))
         #expect(h.berth(["volume", "restore", "-q", "--force", dir + "/data.tar", "\(b):restored"]).status == 0)
 
+        // A bind-backed volume (its directory is its device, outside the volumes directory) backs up too.
+        let device = dir + "/bind-device"
+        try FileManager.default.createDirectory(atPath: device + "/inner", withIntermediateDirectories: true)
+        try "bound\n".write(toFile: device + "/inner/file", atomically: true, encoding: .utf8)
+        #expect(h.docker(a, ["volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=\(device)",
+                             "bindvol"]).status == 0)
+        let bound = h.berth(["volume", "backup", "-q", "\(a):bindvol", dir + "/bind.tar"])
+        #expect(bound.status == 0, "\(bound.stderr)")
+        #expect(Harness.sh("tar tf \(dir)/bind.tar").lines.contains { $0.hasSuffix("inner/file") })
+        #expect(h.docker(a, ["volume", "rm", "bindvol"]).status == 0)
+
         // migrate host to host, then with --rm-source.
         let migrated = h.berth(["volume", "migrate", "-v", "\(a):data", b])
         #expect(migrated.status == 0, "\(migrated.stderr)")
         #expect(migrated.lines.contains("\(a) -> \(b): " + (path == "ssh" ? "relayed through berth" : "agent to agent")),
                 "\(migrated.stdout)")
         #expect(h.docker(b, ["run", "--rm", "-v", "data:/d", "busybox", "sh", "-c", listing]).stdout == before)
+        if path == "data plane" {
+            // The source's agent cannot open connections to the target's (a firewall between them): berth relays.
+            let url = h.berth(["url", b]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let parts = url.replacingOccurrences(of: "tcp://", with: "").split(separator: ":").map(String.init)
+            try #require(parts.count == 2, "url: \(url)")
+            let rule = "OUTPUT -p tcp -d \(parts[0]) --dport \(parts[1]) -j REJECT --reject-with tcp-reset"
+            try #require(h.berth(["ssh", a, "iptables -I \(rule)"]).status == 0)
+            let relayed = h.berth(["volume", "migrate", "-v", "\(a):data", "\(b):relayed"])
+            h.berth(["ssh", a, "iptables -D \(rule)"])
+            #expect(relayed.status == 0, "\(relayed.stderr)")
+            #expect(relayed.lines.contains { $0.hasPrefix("\(a) -> \(b): relayed through berth (\(a) cannot reach \(b)") },
+                    "\(relayed.stdout)")
+            #expect(h.docker(b, ["run", "--rm", "-v", "relayed:/d", "busybox", "sh", "-c", listing]).stdout == before)
+        }
         #expect(h.berth(["volume", "migrate", "-q", "--rm-source", "\(a):data", "\(b):moved"]).status == 0)
         #expect(h.docker(b, ["run", "--rm", "-v", "moved:/d", "busybox", "sh", "-c", listing]).stdout == before)
         #expect(h.docker(a, ["volume", "ls", "-q"]).stdout.isEmpty)

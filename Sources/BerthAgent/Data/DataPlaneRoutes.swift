@@ -13,7 +13,7 @@ import NIOHTTP1
 
 /// The data plane (see ``DataPlane``): file operations for `berth scp`, each run as the user the request names.
 enum DataPlaneRoutes {
-    static func register(on router: inout Router, configuration: AgentConfiguration) {
+    static func register(on router: inout Router, configuration: AgentConfiguration, volumes: VolumeStore? = nil) {
         let uploads = UploadLedger()
         let peers = DataPlanePeers(caFile: configuration.tlsCACert, certificateFile: configuration.tlsCert,
                                    keyFile: configuration.tlsKey)
@@ -27,7 +27,7 @@ enum DataPlaneRoutes {
             return try await answer(path: push.path) { try await peers.push(push) }
         }
         router.get(DataPlane.prefix + "/ping") { _ in try .json(DataPlane.Ping()) }
-        DataPlaneTreeRoutes.register(on: &router, configuration: configuration, peers: peers)
+        DataPlaneTreeRoutes.register(on: &router, configuration: configuration, peers: peers, volumes: volumes)
         router.post(DataPlane.prefix + "/fs") { request in
             let operation: DataPlane.Operation
             do {

@@ -11,18 +11,28 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// The volume-tree routes of the data plane (see ``DataPlane/Tree``), confined to `<data root>/volumes`.
+/// The volume-tree routes of the data plane (see ``DataPlane/Tree``), confined to `<data root>/volumes` and the
+/// directories of bind-backed volumes.
 enum DataPlaneTreeRoutes {
-    static func register(on router: inout Router, configuration: AgentConfiguration, peers: DataPlanePeers) {
+    static func register(on router: inout Router, configuration: AgentConfiguration, peers: DataPlanePeers,
+                         volumes store: VolumeStore?) {
         let ledger = TreeLedger()
         let volumes = TarEntry.cleanAbsolute(configuration.dataRoot) + "/volumes"
         let prefix = DataPlane.Tree.prefix
+        /// A directory that may be sent: under the volumes directory, or a bind-backed volume's own.
+        @Sendable func readable(_ path: String) async throws -> String {
+            let cleaned = TarEntry.cleanAbsolute(path)
+            if let store, !path.split(separator: "/").contains(".."), await store.mountpoints().contains(cleaned) {
+                return cleaned
+            }
+            return try inside(volumes, path)
+        }
 
         router.get(prefix) { request in
             let path = try DataPlaneRoutes.required(request, "path")
             let sender: TreeSender
             do {
-                sender = try TreeSender(directory: try inside(volumes, path))
+                sender = try TreeSender(directory: try await readable(path))
             } catch let error as TreeStreams.Failure {
                 return try failure(error.description, path: path)
             }
@@ -99,7 +109,7 @@ enum DataPlaneTreeRoutes {
             }
             let sender: TreeSender
             do {
-                sender = try TreeSender(directory: try inside(volumes, push.path))
+                sender = try TreeSender(directory: try await readable(push.path))
             } catch let error as TreeStreams.Failure {
                 return try failure(error.description, path: push.path)
             }

@@ -22,7 +22,7 @@ public enum EngineAPI {
         CommitRoutes.register(on: &router, context: context)
         SwarmRoutes.register(on: &router)
         EventRoutes.register(on: &router, context: context)
-        DataPlaneRoutes.register(on: &router, configuration: context.configuration)
+        DataPlaneRoutes.register(on: &router, configuration: context.configuration, volumes: context.volumes)
         return router
     }
 

@@ -43,7 +43,10 @@ struct Scp: ParsableCommand {
             // Signals first, so an early Ctrl-C still ends the command the same way (nothing written, 128+signal).
             let cancellation = Cancellation()
             let temporaries = TemporaryFiles()
-            let signals = ScpSignals(cancellation: cancellation, temporaries: temporaries)
+            // Interrupted, the copier stops and removes its temporary files (the command then exits 128+signal); if
+            // it has not managed within a few seconds (a stalled connection), the local ones go directly. Remote ones
+            // left then are swept by the next copy to that directory.
+            let signals = InterruptTrap(lastResort: { temporaries.removeLocalNow() }) { cancellation.cancel(signal: $0) }
             defer { signals.restore() }
 
             let locations = try paths.map(Location.parse)
@@ -192,37 +195,6 @@ final class ScpSides {
         for s in sessions where !remotes.contains(where: { $0.session === s }) { s.close() }
         remotes = []
         sessions = []
-    }
-}
-
-/// SIGINT, SIGTERM and SIGHUP during a copy: ask the copier to stop (it removes its temporary files and the
-/// command exits 128+signal); if it has not managed within a few seconds (a stalled connection), remove the
-/// local temporary files directly and exit. Remote ones left then are swept by the next copy to that directory.
-final class ScpSignals {
-    private var sources: [DispatchSourceSignal] = []
-    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
-    static let grace: Double = 5
-
-    init(cancellation: Cancellation, temporaries: TemporaryFiles) {
-        for sig in Self.signals {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                cancellation.cancel(signal: sig)
-                DispatchQueue.global().asyncAfter(deadline: .now() + Self.grace) {
-                    temporaries.removeLocalNow()
-                    _exit(128 + sig)
-                }
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func restore() {
-        for s in sources { s.cancel() }
-        sources = []
-        for sig in Self.signals { signal(sig, SIG_DFL) }
     }
 }
 

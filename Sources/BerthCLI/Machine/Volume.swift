@@ -31,7 +31,13 @@ struct VolumeOutputOptions: ParsableArguments {
         try guarded {
             let transfer = VolumeTransfer(service: try service())
             transfer.forceSSH = ssh || ProcessInfo.processInfo.environment["BERTH_VOLUME_SSH"] == "1"
-            let signals = VolumeSignals(cleanups: transfer.cleanups)
+            // Interrupted: the receives under way on the agents are given up and the local temporary file goes, then
+            // the command exits 128+signal (a push between agents stops by itself when this process's connection goes).
+            let cleanups = transfer.cleanups
+            let signals = InterruptTrap { sig in
+                cleanups.runAll()
+                _exit(128 + sig)
+            }
             defer { signals.restore() }
             let bar = ProgressBar(label: label, quiet: quiet || isatty(1) != 1)
             transfer.onProgress = { sent, total in bar.update(sent: sent, total: total) }
@@ -110,33 +116,5 @@ struct VolumeMigrate: ParsableCommand {
             try $0.migrate(try VolumeAddress.parse(source), to: try VolumeAddress.parse(target, volumeOptional: true),
                            force: force, removeSource: removeSource)
         }
-    }
-}
-
-/// SIGINT, SIGTERM and SIGHUP during a volume move: give up the receives under way on the agents and remove the
-/// local temporary file, then exit 128+signal (within a few seconds even if an agent does not answer). A push between
-/// agents stops by itself when this process's connection goes.
-final class VolumeSignals {
-    private var sources: [DispatchSourceSignal] = []
-    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
-
-    init(cleanups: Cleanups) {
-        for sig in Self.signals {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                DispatchQueue.global().asyncAfter(deadline: .now() + 5) { _exit(128 + sig) }
-                cleanups.runAll()
-                _exit(128 + sig)
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func restore() {
-        for s in sources { s.cancel() }
-        sources = []
-        for sig in Self.signals { signal(sig, SIG_DFL) }
     }
 }

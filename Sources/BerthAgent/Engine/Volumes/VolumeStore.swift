@@ -116,6 +116,12 @@ public actor VolumeStore {
         return records[name] != nil
     }
 
+    /// Every volume's directory (a bind-backed volume's is its device).
+    public func mountpoints() -> Set<String> {
+        loadIfNeeded()
+        return Set(records.values.map { view($0).Mountpoint })
+    }
+
     public func isAnonymous(_ name: String) -> Bool {
         loadIfNeeded()
         return records[name]?.labels[Self.anonymousLabel] != nil
