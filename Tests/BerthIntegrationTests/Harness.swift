@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,6 +30,14 @@ struct Harness {
     var env: [String: String] = [:]
 
     @discardableResult
+    /// A machine's agent address (host, port) from `berth url`.
+    func agentAddress(_ machine: String) throws -> (String, String) {
+        let url = berth(["url", machine]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = url.replacingOccurrences(of: "tcp://", with: "").split(separator: ":").map(String.init)
+        try #require(parts.count == 2, "url: \(url)")
+        return (parts[0], parts[1])
+    }
+
     func berth(_ args: [String], extraEnv: [String: String] = [:], stdin: String? = nil) -> Output {
         var e = Harness.env
         e["BERTH_STORAGE_PATH"] = store

@@ -212,7 +212,7 @@ struct ScpTests {
         #expect(Harness.sh("sha256sum < \(work)/sc2/route-direct.bin").stdout == want)
 
         // sc1 can no longer open connections to sc2's agent port (a firewall between them); berth can.
-        let (host, port) = try agentAddress(h, "sc2")
+        let (host, port) = try h.agentAddress("sc2")
         let rule = "OUTPUT -p tcp -d \(host) --dport \(port) -j REJECT --reject-with tcp-reset"
         try #require(h.berth(["ssh", "sc1", "iptables -I \(rule)"]).status == 0)
         defer { h.berth(["ssh", "sc1", "iptables -D \(rule)"]) }
@@ -221,14 +221,6 @@ struct ScpTests {
         #expect(relayed.lines.contains { $0.hasPrefix("sc1 -> sc2: relayed through berth (sc1 cannot reach sc2") },
                 "\(relayed.stdout)")
         #expect(Harness.sh("sha256sum < \(work)/sc2/route-relayed.bin").stdout == want)
-    }
-
-    /// The agent's address from `berth url`.
-    func agentAddress(_ h: Harness, _ machine: String) throws -> (String, String) {
-        let url = h.berth(["url", machine]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parts = url.replacingOccurrences(of: "tcp://", with: "").split(separator: ":").map(String.init)
-        try #require(parts.count == 2, "url: \(url)")
-        return (parts[0], parts[1])
     }
 
     /// The agent at either end killed while the bytes flow: one line naming the file, the destination as it was,
@@ -308,7 +300,7 @@ struct ScpTests {
             """
         try #require(Harness.sh(make).status == 0)
         defer { Harness.sh("rm -rf \(dir)") }
-        let (host, port) = try agentAddress(h, "sc1")
+        let (host, port) = try h.agentAddress("sc1")
         let ping = "https://\(host):\(port)/berth/data/v1/ping"
         let certs = h.store + "/certs"
         func curl(_ cert: String, _ key: String) -> Harness.Output {

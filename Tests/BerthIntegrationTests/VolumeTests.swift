@@ -163,10 +163,8 @@ struct VolumeTests {
         #expect(h.docker(b, ["run", "--rm", "-v", "data:/d", "busybox", "sh", "-c", listing]).stdout == before)
         if path == "data plane" {
             // The source's agent cannot open connections to the target's (a firewall between them): berth relays.
-            let url = h.berth(["url", b]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let parts = url.replacingOccurrences(of: "tcp://", with: "").split(separator: ":").map(String.init)
-            try #require(parts.count == 2, "url: \(url)")
-            let rule = "OUTPUT -p tcp -d \(parts[0]) --dport \(parts[1]) -j REJECT --reject-with tcp-reset"
+            let (host, port) = try h.agentAddress(b)
+            let rule = "OUTPUT -p tcp -d \(host) --dport \(port) -j REJECT --reject-with tcp-reset"
             try #require(h.berth(["ssh", a, "iptables -I \(rule)"]).status == 0)
             let relayed = h.berth(["volume", "migrate", "-v", "\(a):data", "\(b):relayed"])
             h.berth(["ssh", a, "iptables -D \(rule)"])

@@ -102,11 +102,7 @@ final class DataPlanePeers: Sendable {
             }
             guard status == 200 else {
                 // The other agent refused the part (no space, no permission): its failure, marked as the destination's.
-                var headers = HTTPHeaders()
-                headers.add(name: "Content-Type", value: "application/json")
-                headers.add(name: "Berth-Failed-Side", value: "destination")
-                return Response(status: HTTPResponseStatus(statusCode: status), headers: headers,
-                                body: .buffer(ByteBuffer(bytes: body)))
+                return passedOn(status, body)
             }
             at += UInt64(bytes.count)
             written += UInt64(bytes.count)
