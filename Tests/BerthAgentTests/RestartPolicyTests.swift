@@ -22,6 +22,15 @@ struct RestartPolicyTests {
         #expect(!RestartPolicy.shouldRestart(nil, exitCode: 1, restarts: 0, manuallyStopped: false))
     }
 
+    /// dockerd's back-off: 100 ms doubling, at most a minute.
+    @Test func backOff() {
+        #expect(RestartPolicy.delay(restarts: 1) == 100_000_000)
+        #expect(RestartPolicy.delay(restarts: 4) == 800_000_000)
+        #expect(RestartPolicy.delay(restarts: 10) == 51_200_000_000)
+        #expect(RestartPolicy.delay(restarts: 11) == 60_000_000_000)
+        #expect(RestartPolicy.delay(restarts: 40) == 60_000_000_000)
+    }
+
     /// While the agent runs: a user stop ends every policy; on-failure counts its retries.
     @Test func restartsAfterAnExit() {
         #expect(RestartPolicy.shouldRestart(policy("always"), exitCode: 0, restarts: 5, manuallyStopped: false))

@@ -210,6 +210,23 @@ struct ContainerTests {
             Thread.sleep(forTimeInterval: 0.8)
             #expect(d(["inspect", "-f", "{{.State.Running}}", "always"]).stdout == "false\n")
             #expect(d(["run", "--restart", "sometimes", "bb", "true"]).status != 0)
+            // Between two restarts it is "restarting", inspected as running, as with dockerd; rm without -f is
+            // refused, stop ends the back-off
+            #expect(d(["run", "-d", "--name", "backoff", "--restart", "always", "bb", "sh", "-c", "exit 3"]).status == 0)
+            var state = ""
+            for _ in 0..<100 {
+                state = d(["inspect", "-f", "{{.State.Status}} {{.State.Running}} {{.State.Restarting}} {{.State.ExitCode}}",
+                           "backoff"]).stdout
+                if state == "restarting true true 3\n" { break }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            #expect(state == "restarting true true 3\n")
+            #expect(d(["ps", "--filter", "name=backoff", "--format", "{{.Status}}"]).stdout.hasPrefix("Restarting (3) "))
+            #expect(d(["rm", "backoff"]).status != 0)
+            #expect(d(["stop", "backoff"]).status == 0)
+            #expect(d(["inspect", "-f", "{{.State.Status}} {{.State.Running}} {{.State.Restarting}}", "backoff"]).stdout
+                    == "exited false false\n")
+            #expect(d(["rm", "backoff"]).status == 0)
 
             #expect(d(["restart", "-t", "1", "later"]).status == 0)
             #expect(d(["ps", "-a", "--filter", "ancestor=bb", "-q"]).lines.count == 3)

@@ -3,6 +3,7 @@
 /// again when their policy says so (`RestartPolicy.startsAtBoot`), and ended `--rm` ones are removed.
 extension ContainerStore {
     func startAtBoot() async {
+        for record in records.values where record.state.Restarting { endRestarting(record.id) }  // the agent went
         let ended = records.values.filter { !$0.state.Running && $0.state.Status == "exited" }
         for record in ended where record.hostConfig.AutoRemove ?? false {
             try? await remove(record.id, force: true, removeVolumes: true)

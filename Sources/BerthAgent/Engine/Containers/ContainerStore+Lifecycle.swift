@@ -8,8 +8,9 @@ import BerthRuntime
 import Glibc
 
 extension ContainerStore {
-    /// Starts a container's supervisor and its process. Returns false when it was already running.
-    func start(_ reference: String) async throws -> Bool {
+    /// Starts a container's supervisor and its process. Returns false when it was already running. `byPolicy`:
+    /// a restart of its restart policy, which leaves a stop that came meanwhile in force.
+    func start(_ reference: String, byPolicy: Bool = false) async throws -> Bool {
         var record = try find(reference)
         if record.state.Running { return false }
         let id = record.id
@@ -60,13 +61,14 @@ extension ContainerStore {
         record = try find(id)
         record.state.Status = "running"
         record.state.Running = true
+        record.state.Restarting = false
         record.state.Pid = Int(pid)
         record.state.ExitCode = 0
         record.state.Error = ""
         record.state.OOMKilled = false
         record.state.StartedAt = Timestamp.now()
         record.state.FinishedAt = "0001-01-01T00:00:00Z"
-        record.manuallyStopped = nil
+        if !byPolicy { record.manuallyStopped = nil }
         save(record)
         monitor(id)
         emit("start", record)
@@ -168,9 +170,16 @@ extension ContainerStore {
         } else if RestartPolicy.shouldRestart(record.hostConfig.RestartPolicy, exitCode: Int(exit.exitCode),
                                               restarts: record.restartCount ?? 0,
                                               manuallyStopped: record.manuallyStopped ?? false) {
+            // As dockerd: "restarting" (inspected as running) through the back-off, which doubles from 100 ms
+            // to a minute and starts again from 100 ms after a run of 10 s or more.
             record.restartCount = (record.restartCount ?? 0) + 1
+            record.state.Status = "restarting"
+            record.state.Restarting = true
             save(record)
-            let delay = RestartPolicy.delay(restarts: record.restartCount ?? 1)
+            let ran = RFC3339Seconds.parse(record.state.FinishedAt) - RFC3339Seconds.parse(record.state.StartedAt)
+            let streak = ran >= RestartPolicy.resetAfterSeconds ? 1 : (restartStreaks[id] ?? 0) + 1
+            restartStreaks[id] = streak
+            let delay = RestartPolicy.delay(restarts: streak)
             Task {
                 try? await Task.sleep(nanoseconds: delay)
                 await self.restartByPolicy(id)
@@ -195,6 +204,7 @@ extension ContainerStore {
         guard var record = records[id] else { return nil }
         record.state.Status = "exited"
         record.state.Running = false
+        record.state.Restarting = false
         record.state.Paused = false
         record.state.Pid = 0
         record.state.ExitCode = Int(status.exitCode)
@@ -206,12 +216,32 @@ extension ContainerStore {
 
     /// Starts a container again for its restart policy, unless it was removed, started or stopped meanwhile.
     func restartByPolicy(_ id: String) async {
-        guard let record = records[id], !record.state.Running, !(record.manuallyStopped ?? false) else { return }
-        do {
-            _ = try await start(id)
-        } catch {
-            logger.notice("restart policy: start failed", metadata: ["id": "\(id)", "error": "\(error)"])
+        guard let record = records[id], record.state.Restarting, !record.state.Running,
+              !(record.manuallyStopped ?? false), policyStarts[id] == nil else { return }
+        let starting = Task {
+            do {
+                _ = try await self.start(id, byPolicy: true)
+            } catch {
+                self.logger.notice("restart policy: start failed", metadata: ["id": "\(id)", "error": "\(error)"])
+                self.endRestarting(id)
+            }
         }
+        policyStarts[id] = starting
+        await starting.value
+        policyStarts[id] = nil
+    }
+
+    /// Waits for a restart of the policy that is under way (a stop or rm then deals with what it started).
+    func settlePolicyStart(_ id: String) async {
+        if let starting = policyStarts[id] { await starting.value }
+    }
+
+    /// Ends the back-off of a restart policy: the container is exited, as after its last exit.
+    func endRestarting(_ id: String) {
+        guard var record = records[id], record.state.Restarting else { return }
+        record.state.Restarting = false
+        record.state.Status = "exited"
+        save(record)
     }
 
     /// Marks a container stopped by the user, so its restart policy leaves it stopped.
@@ -272,8 +302,15 @@ extension ContainerStore {
 
     /// `docker stop`: the stop signal, then SIGKILL after `timeout` seconds. False when it was not running.
     func stop(_ reference: String, timeout: Int?, signal: Int32?) async throws -> Bool {
-        let record = try find(reference)
+        var record = try find(reference)
         markManuallyStopped(record.id)  // also between two restarts of its policy
+        await settlePolicyStart(record.id)
+        record = try find(record.id)
+        if record.state.Restarting {
+            endRestarting(record.id)
+            emit("stop", record)
+            return true
+        }
         guard record.state.Running else { return false }
         let stopSignal = try signal ?? Signals.parse(record.config.StopSignal ?? "SIGTERM")
         let seconds = timeout ?? record.config.StopTimeout ?? 10
@@ -289,7 +326,14 @@ extension ContainerStore {
 
     /// `docker rm`: refuses a running container unless forced; removes its directory.
     func remove(_ reference: String, force: Bool, removeVolumes: Bool = false) async throws {
-        let record = try find(reference)
+        var record = try find(reference)
+        if record.state.Restarting {
+            guard force else { throw ContainerError.running(name: record.name) }
+            markManuallyStopped(record.id)
+            await settlePolicyStart(record.id)
+            endRestarting(record.id)
+            record = try find(record.id)
+        }
         if record.state.Running {
             guard force else { throw ContainerError.running(name: record.name) }
             markManuallyStopped(record.id)
@@ -299,6 +343,7 @@ extension ContainerStore {
         guard records[record.id] != nil else { return }
         await releaseNetworks(record.id)
         records.removeValue(forKey: record.id)
+        restartStreaks.removeValue(forKey: record.id)
         changed(record.id)
         for (id, exec) in execs where exec.containerID == record.id { execs.removeValue(forKey: id) }
         let directory = paths(record.id).directory

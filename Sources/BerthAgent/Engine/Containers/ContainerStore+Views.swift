@@ -10,7 +10,7 @@ extension ContainerStore {
         loadIfNeeded()
         let all = all || filter.impliesAll
         var result: [ContainerSummary] = []
-        for record in records.values.filter({ (all || $0.state.Running) && filter.matches($0) })
+        for record in records.values.filter({ (all || $0.state.Running || $0.state.Restarting) && filter.matches($0) })
             .sorted(by: { $0.created > $1.created }) {
             let ports = await portSummaries(record)
             let networks = await networkSettings(record).Networks
@@ -37,6 +37,8 @@ extension ContainerStore {
             case nil: return up
             }
         case "paused": return "Up " + duration(now - RFC3339Seconds.parse(state.StartedAt)) + " (Paused)"
+        case "restarting":
+            return "Restarting (\(state.ExitCode)) " + duration(now - RFC3339Seconds.parse(state.FinishedAt)) + " ago"
         case "exited": return "Exited (\(state.ExitCode)) " + duration(now - RFC3339Seconds.parse(state.FinishedAt)) + " ago"
         default: return state.Status.prefix(1).uppercased() + state.Status.dropFirst()
         }
@@ -61,7 +63,7 @@ extension ContainerStore {
         let network = await networkSettings(record)
         let hasFiles = FileManager.default.fileExists(atPath: paths.directory + "/hostname")
         var inspect = ContainerInspect(
-            Id: record.id, Created: record.created, Path: record.path, Args: record.args, State: record.state,
+            Id: record.id, Created: record.created, Path: record.path, Args: record.args, State: record.state.inspected,
             Image: record.imageID, Name: "/" + record.name, RestartCount: record.restartCount ?? 0, Driver: storageDriver.rawValue, Platform: "linux",
             LogPath: paths.log, HostnamePath: "", Config: ImageConfigView(inspectConfig(record)),
             HostConfig: HostConfigInspect(record.hostConfig, networkMode: record.networkMode.text),

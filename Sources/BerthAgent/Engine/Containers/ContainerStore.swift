@@ -37,6 +37,10 @@ public actor ContainerStore {
     var waiters: [String: [(WaitCondition, CheckedContinuation<ContainerWaitResponse, Never>)]] = [:]
     var execs: [String: ExecRecord] = [:]
     var monitored: Set<String> = []
+    /// Restarts in a row of each container under a restart policy, for its back-off (not persisted, as dockerd).
+    var restartStreaks: [String: Int] = [:]
+    /// Restarts of a restart policy under way.
+    var policyStarts: [String: Task<Void, Never>] = [:]
     /// The healthcheck loop of each running container that has one.
     var healthTasks: [String: Task<Void, Never>] = [:]
     /// The restore of networks after loading; containers start at boot only once it is done.

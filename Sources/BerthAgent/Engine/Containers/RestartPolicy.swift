@@ -42,9 +42,12 @@ enum RestartPolicy {
         }
     }
 
-    /// Back-off before a restart: 100 ms doubling per restart, at most 10 s (a lighter version of dockerd's).
+    /// A run this long resets the back-off (dockerd's restart manager).
+    static let resetAfterSeconds = 10
+
+    /// Back-off before the `restarts`th restart in a row: 100 ms doubling per restart, at most a minute (dockerd's).
     static func delay(restarts: Int) -> UInt64 {
-        let ms = min(100 << min(max(restarts - 1, 0), 7), 10_000)
+        let ms = min(100 << min(max(restarts - 1, 0), 10), 60_000)
         return UInt64(ms) * 1_000_000
     }
 }

@@ -16,6 +16,13 @@ public struct ContainerState: Codable, Sendable, Equatable {
     public var Health: HealthState?
 
     public init() {}
+
+    /// The state as dockerd shows it: a container in its restart policy's back-off counts as running.
+    public var inspected: ContainerState {
+        var state = self
+        if Restarting { state.Running = true }
+        return state
+    }
 }
 
 /// `State.Health`: starting, healthy or unhealthy, the failures in a row and the last five probes.
