@@ -23,6 +23,13 @@ public final class RecordingMounts: Mounts, @unchecked Sendable {
         try record("bind\(recursive ? " -r" : "") \(source) at \(target)", target)
     }
 
+    public func remountReadOnly(_ target: String) throws {
+        try lock.with {
+            _calls.append("remount ro \(target)")
+            if failing.contains(target) { throw MountFailure(step: "remount ro \(target)", errno: errno) }
+        }
+    }
+
     public func unmount(_ target: String, detach: Bool) {
         lock.with {
             _calls.append("unmount\(detach ? " -l" : "") \(target)")

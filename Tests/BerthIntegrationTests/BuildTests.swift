@@ -154,6 +154,19 @@ struct BuildTests {
         #expect((try? String(contentsOfFile: work + "/passwd", encoding: .utf8))?.hasPrefix("root:") == true)
         #expect(d(["cp", "live:/nonexistent", work + "/x"]).stderr.contains("Could not find the file /nonexistent"))
         #expect(d(["rm", "-f", "live", "vc"]).status == 0)
+        // A stopped container's volumes and binds are seen by cp, as dockerd mounts them for it; a read-only
+        // volume is refused with dockerd's words.
+        #expect(d(["volume", "create", "cpro"]).status == 0)
+        #expect(d(["run", "--name", "cpv", "-v", "/data", "-v", "cpro:/ro:ro", "busybox", "sh", "-c",
+                   "echo vol > /data/f"]).status == 0)
+        #expect(d(["cp", "cpv:/data/f", work + "/vol-f"]).status == 0)
+        #expect((try? String(contentsOfFile: work + "/vol-f", encoding: .utf8)) == "vol\n")
+        #expect(d(["cp", work + "/in/x.txt", "cpv:/data/g"]).status == 0)
+        let roCopy = d(["cp", work + "/in/x.txt", "cpv:/ro/"])
+        #expect(roCopy.status != 0 && roCopy.stderr.contains("mounted volume is marked read-only"), "\(roCopy)")
+        #expect(d(["start", "-a", "cpv"]).status == 0)
+        #expect(d(["cp", "cpv:/data/g", "-"]).stdout.contains("copied in"))
+        #expect(d(["rm", "-v", "cpv"]).status == 0 && d(["volume", "rm", "cpro"]).status == 0)
 
         // diff and commit: the writable layer against the image, then an image of it with --change, -m and -a.
         let shell = "echo x > /etc/newfile; rm /etc/group; mkdir -p /tmp/d/e; echo y >> /etc/passwd; rm -rf /var/www"

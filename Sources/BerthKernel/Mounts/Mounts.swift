@@ -35,6 +35,8 @@ public protocol Mounts: Sendable {
     func mountOverlay(_ stack: OverlayStack, at target: String) throws
     /// Bind-mounts `source` at `target` (`recursive`: with the mounts under it).
     func bind(_ source: String, at target: String, recursive: Bool) throws
+    /// Makes the bind mount at `target` read-only.
+    func remountReadOnly(_ target: String) throws
     /// Unmounts `target`; `detach`: lazily (MNT_DETACH), even when busy. Quiet when nothing is mounted there.
     func unmount(_ target: String, detach: Bool)
 }
@@ -53,6 +55,13 @@ public struct SystemMounts: Mounts {
         let flags = UInt(MS_BIND) | (recursive ? UInt(MS_REC) : 0)
         guard mount(source, target, nil, flags, nil) == 0 else {
             throw MountFailure(step: "bind \(source) at \(target)", errno: errno)
+        }
+    }
+
+    public func remountReadOnly(_ target: String) throws {
+        let flags = UInt(MS_BIND) | UInt(MS_REMOUNT) | UInt(MS_RDONLY)
+        guard mount(nil, target, nil, flags, nil) == 0 else {
+            throw MountFailure(step: "remount \(target) read-only", errno: errno)
         }
     }
 

@@ -44,6 +44,7 @@ enum ArchiveRoutes {
             let (reference, path) = try arguments(request)
             let keepOwners = request.query.bool("copyUIDGID")
             let body = [UInt8](request.body.readableBytesView)
+            try await store.checkWritable(reference, path: path)
             try await store.withFilesystem(reference) { root in
                 let host = try ContainerPathStat.resolve(root: root, path: path, followFinal: true)
                 var st = stat()
@@ -145,8 +146,52 @@ struct ContainerPathStat: Codable, Sendable {
 }
 
 extension ContainerStore {
+    /// Refuses a copy into a read-only volume or bind, with dockerd's words.
+    func checkWritable(_ reference: String, path: String) throws {
+        let record = try find(reference)
+        let clean = "/" + path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
+        let inside = { (mount: MountPoint) in
+            let destination = mount.Destination.hasSuffix("/") ? String(mount.Destination.dropLast()) : mount.Destination
+            return clean == destination || clean.hasPrefix(destination + "/")
+        }
+        let covering = (record.mounts ?? []).filter(inside)
+            .max { $0.Destination.split(separator: "/").count < $1.Destination.split(separator: "/").count }
+        if let covering, !covering.RW { throw APIError.invalidArgument("mounted volume is marked read-only") }
+    }
+
+    /// The mounts of a stopped container that `docker cp` sees, outermost first (tmpfs mounts have nothing then).
+    static func copyMounts(_ mounts: [MountPoint]) -> [MountPoint] {
+        mounts.filter { $0.Type == "volume" || $0.Type == "bind" }
+            .sorted { $0.Destination.split(separator: "/").count < $1.Destination.split(separator: "/").count }
+    }
+
+    /// Binds one volume at its destination inside `root` (symbolic links resolved inside `root`), making the
+    /// mount point as the container's start would; a read-only volume is read-only here too.
+    static func mountForCopy(_ volume: MountPoint, under root: String, mounts: any Mounts) throws {
+        var st = stat()
+        guard stat(volume.Source, &st) == 0 else { return }  // a bind source that went away
+        let target = try ContainerPathStat.resolve(root: root, path: volume.Destination, followFinal: true)
+        let fm = FileManager.default
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
+        } else if !fm.fileExists(atPath: target) {
+            try fm.createDirectory(atPath: String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)]),
+                                   withIntermediateDirectories: true)
+            guard fm.createFile(atPath: target, contents: nil) else {
+                throw LayerError.io("make the mount point \(volume.Destination)", errno)
+            }
+        }
+        do {
+            try mounts.bind(volume.Source, at: target, recursive: true)
+            if !volume.RW { try mounts.remountReadOnly(target) }
+        } catch let failure as MountFailure {
+            throw LayerError.io("mount \(volume.Destination) for the copy", failure.errno)
+        }
+    }
+
     /// Runs `body` with the container's root filesystem: the live one of a running container
-    /// (`/proc/PID/root`), else its layers mounted for the moment under the container's directory.
+    /// (`/proc/PID/root`), else its layers mounted for the moment under the container's directory, with its
+    /// volumes and binds at their destinations, as dockerd mounts them for `docker cp`.
     func withFilesystem<T: Sendable>(_ reference: String,
                                      _ body: @escaping @Sendable (String) throws -> T) async throws -> T {
         let record = try find(reference)
@@ -166,14 +211,18 @@ extension ContainerStore {
         for dir in [paths.upper, paths.work, mountPoint] { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let stack = OverlayStack(lower: lower, upper: paths.upper, work: paths.work)
         let mounts = self.mounts
+        let volumes = Self.copyMounts(record.mounts ?? [])
         return try await Blocking.run {
             do { try mounts.mountOverlay(stack, at: mountPoint) } catch let failure as MountFailure {
                 try? FileManager.default.removeItem(atPath: mountPoint)
                 throw LayerError.io("mount the container's filesystem", failure.errno)
             }
             defer {
-                mounts.unmount(mountPoint, detach: true)
+                mounts.unmount(mountPoint, detach: true)  // and the volumes under it
                 _ = rmdir(mountPoint)
+            }
+            for volume in volumes {
+                try Self.mountForCopy(volume, under: mountPoint, mounts: mounts)
             }
             return try body(mountPoint)
         }
