@@ -6,7 +6,7 @@ DEBUG_BIN := .build/debug
 AGENT := .build/agent/berthd
 APT_PACKAGES := libssh2-1-dev libcurl4-openssl-dev libyaml-dev openssh-server openssh-client etcd-server \
 	etcd-client busybox-static iproute2 iptables iperf3 iputils-ping curl ca-certificates \
-	zlib1g-dev docker-registry apache2-utils
+	zlib1g-dev libbz2-dev liblzma-dev docker-registry apache2-utils
 
 .PHONY: deps build agent test unit integration demo bench lab-up lab-down clean
 

@@ -49,8 +49,9 @@ let package = Package(
         .target(name: "CRuntimeShim", path: "Sources/CRuntimeShim"),
         .target(name: "CImageShim", path: "Sources/CImageShim"),
         .target(name: "CKernelShim", path: "Sources/CKernelShim"),
-        // zlib linked statically (`-l:libz.a`): the agent keeps only libc-family dynamic dependencies.
-        .target(name: "CGzip", path: "Sources/CGzip", linkerSettings: [.linkedLibrary(":libz.a")]),
+        // zlib, libbz2 and liblzma linked statically (`-l:libz.a`, ...): the agent keeps only libc-family dynamic dependencies.
+        .target(name: "CGzip", path: "Sources/CGzip",
+                linkerSettings: [.linkedLibrary(":libz.a"), .linkedLibrary(":libbz2.a"), .linkedLibrary(":liblzma.a")]),
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo",
                 cSettings: [.unsafeFlags(["-DBERTH_VERSION=\"\(buildVersion)\""])]),
 

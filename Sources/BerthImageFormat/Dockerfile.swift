@@ -110,12 +110,30 @@ public enum Dockerfile {
                 rest = rest[end...].trimmed()
             }
         }
+        if keyword == "ONBUILD" {
+            let trigger = rest.prefix(while: { $0 != " " && $0 != "\t" }).uppercased()
+            switch trigger {
+            case "ONBUILD":
+                throw DockerfileError("dockerfile parse error line \(line): Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")
+            case "FROM", "MAINTAINER":
+                throw DockerfileError("dockerfile parse error line \(line): \(trigger) isn't allowed as an ONBUILD trigger")
+            case "":
+                throw DockerfileError("dockerfile parse error line \(line): ONBUILD requires at least one argument")
+            default:
+                _ = try instruction(String(rest), line: line)  // the trigger must parse now, as with dockerd
+            }
+        }
         var json: [String]?
         if jsonForms.contains(keyword), rest.hasPrefix("[") {
             json = parseJSONStringArray(String(rest))
         }
         return DockerfileInstruction(line: line, keyword: keyword, flags: flags, rest: String(rest), json: json,
                                      original: String(trimmed))
+    }
+
+    /// An `ONBUILD` trigger of a base image (`RUN echo hi`), parsed for the build that uses the image.
+    public static func trigger(_ text: String) throws -> DockerfileInstruction {
+        try instruction(text, line: 0)
     }
 
     /// A JSON array of strings, or nil when `text` is anything else (then the shell form applies).

@@ -97,6 +97,33 @@ import Testing
             .contains("nameserver 172.18.0.1\nsearch lab"))
     }
 
+    /// `--dns`, `--dns-search`, `--dns-option` replace what they name; `--dns-search .` clears the search list.
+    @Test func resolvConfTakesTheContainersDNSOptions() {
+        let host = "nameserver 10.0.0.2\nsearch lab\noptions edns0\n"
+        let dns = SandboxFiles.DNSSettings(servers: ["10.9.9.9", "10.9.9.8"], search: ["a.test"], options: ["ndots:2"])
+        #expect(SandboxFiles.resolvConf(hostResolvConf: host, embeddedServer: nil, dns: dns)
+            == "nameserver 10.9.9.9\nnameserver 10.9.9.8\nsearch a.test\noptions ndots:2\n")
+        #expect(SandboxFiles.resolvConf(hostResolvConf: host, embeddedServer: nil, dns: .init(search: ["."]))
+            == "nameserver 10.0.0.2\noptions edns0\n")
+        #expect(SandboxFiles.resolvConf(hostResolvConf: host, embeddedServer: IPv4Address("172.18.0.1"),
+                                        dns: .init(servers: ["10.9.9.9"])).contains("nameserver 172.18.0.1\nsearch lab"))
+    }
+
+    /// `--add-host`: IPv4, IPv6 (also bracketed), `NAME=ADDRESS`, host-gateway; dockerd's words for a bad address.
+    @Test(arguments: [
+        ("db:10.1.2.3", "10.1.2.3\tdb"), ("v6:2001:db8::1", "2001:db8::1\tv6"), ("v6:[::1]", "::1\tv6"),
+        ("eq=10.0.0.1", "10.0.0.1\teq"), ("gw:host-gateway", "172.17.0.1\tgw"),
+        ("full:2001:db8:0:0:0:0:0:1", "2001:db8:0:0:0:0:0:1\tfull"), ("mapped:::ffff:10.0.0.1", "::ffff:10.0.0.1\tmapped"),
+    ])
+    func extraHosts(entry: String, line: String) throws {
+        #expect(try SandboxFiles.extraHostLine(entry, gateway: IPv4Address("172.17.0.1")) == line)
+    }
+
+    @Test(arguments: ["db:1.2.3", "db:", ":10.0.0.1", "db", "x:2001:db8:::1", "x:1:2:3:4:5:6:7:8:9", "x:12345::1", "x:g::1"])
+    func badExtraHosts(entry: String) {
+        #expect(throws: BerthError.self) { try SandboxFiles.extraHostLine(entry) }
+    }
+
     @Test func hostsListsOwnAddress() {
         let hosts = SandboxFiles.hosts(hostname: "abc", addresses: [IPv4Address("172.17.0.2")!])
         #expect(hosts.hasPrefix("127.0.0.1\tlocalhost\n") && hosts.hasSuffix("172.17.0.2\tabc\n"))

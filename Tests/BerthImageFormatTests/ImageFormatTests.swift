@@ -95,6 +95,21 @@ import Testing
         }
     }
 
+    /// ONBUILD triggers are checked when the Dockerfile is parsed, with dockerd's words.
+    @Test func onbuildTriggers() throws {
+        #expect(try Dockerfile.parse("FROM x\nONBUILD RUN echo hi\n").instructions[1].rest == "RUN echo hi")
+        #expect(try Dockerfile.trigger("RUN echo hi").keyword == "RUN")
+        #expect(throws: DockerfileError("dockerfile parse error line 2: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")) {
+            _ = try Dockerfile.parse("FROM x\nONBUILD ONBUILD RUN x\n")
+        }
+        #expect(throws: DockerfileError("dockerfile parse error line 2: FROM isn't allowed as an ONBUILD trigger")) {
+            _ = try Dockerfile.parse("FROM x\nonbuild from y\n")
+        }
+        #expect(throws: DockerfileError("dockerfile parse error line 2: unknown instruction: BOGUS")) {
+            _ = try Dockerfile.parse("FROM x\nONBUILD BOGUS y\n")
+        }
+    }
+
     @Test func flagsAreSplitOff() throws {
         let (_, steps) = try Dockerfile.parse("COPY --chown=1:2 --from=x a b\n")
         #expect(steps[0].flags == ["chown": "1:2", "from": "x"])

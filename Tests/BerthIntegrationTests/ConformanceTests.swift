@@ -217,4 +217,110 @@ struct ConformanceTests {
         let all = d(["container", "prune", "-f"])
         #expect(all.status == 0 && all.stdout.contains("Total reclaimed space"), "\(all)")
     }
+
+    /// `--add-host`, `--dns*`, legacy `--link`, and the builder's ONBUILD, compressed contexts, `--add-host` and
+    /// `--network` for RUN, through the CLI and docker-py.
+    @Test func hostsLinksAndBuilds() throws {
+        let h = Harness("api-b")
+        defer { h.cleanup(["api2"]) }
+        let created = h.berth(["create", "-d", "lab", "--lab-network", "btapib", "--lab-subnet", "10.213.126.0/24", "api2"])
+        try #require(created.status == 0, "\(created.stderr)")
+        let work = NSTemporaryDirectory() + "berth-api-b-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let fm = FileManager.default
+        for dir in ["onbase", "onuse", "ctx", "hosts"] { try fm.createDirectory(atPath: work + "/" + dir, withIntermediateDirectories: true) }
+        let built = Harness.run([Harness.repo + "/Tests/scripts/busybox-rootfs.sh", work + "/bb.tar"])
+        try #require(built.status == 0, "\(built.stderr)")
+        let d = { (args: [String]) in h.docker("api2", args) }
+        try #require(d(["import", work + "/bb.tar", "busybox"]).status == 0)
+        var pyEnv = h.dockerEnvironment("api2")
+        pyEnv["REQUESTS_CA_BUNDLE"] = nil
+        pyEnv["CURL_CA_BUNDLE"] = nil
+        let py = { (script: String) in Harness.run(["python3", "-c", "import docker, io, json\nc = docker.from_env()\n" + script], env: pyEnv) }
+
+        // /etc/hosts and /etc/resolv.conf from the run options, as dockerd writes them
+        let files = d(["run", "--rm", "--add-host", "db.lab:10.1.2.3", "--add-host", "v6.lab:2001:db8::1", "--dns", "10.9.9.9",
+                       "--dns-search", "lab.test", "--dns-option", "ndots:2", "busybox", "sh", "-c",
+                       "grep lab /etc/hosts; cat /etc/resolv.conf"])
+        #expect(files.stdout == "10.1.2.3\tdb.lab\n2001:db8::1\tv6.lab\nnameserver 10.9.9.9\nsearch lab.test\noptions ndots:2\n",
+                "\(files)")
+        let hostMode = d(["run", "--rm", "--network", "host", "--add-host", "db.lab:10.1.2.3", "busybox", "grep", "db.lab", "/etc/hosts"])
+        #expect(hostMode.stdout == "10.1.2.3\tdb.lab\n", "\(hostMode)")
+        let pyHosts = py("print(c.containers.run('busybox', 'grep db.lab /etc/hosts', extra_hosts={'db.lab': '10.4.5.6'}, remove=True).decode().strip())")
+        #expect(pyHosts.stdout == "10.4.5.6\tdb.lab\n", "\(pyHosts)")
+        let badHost = py("c.containers.create('busybox', 'true', extra_hosts={'x': '1.2.3'})")
+        #expect(badHost.status != 0 && badHost.stderr.contains("invalid IP address in add-host"), "\(badHost.stderr.suffix(300))")
+
+        // legacy links: the linked container under its alias in /etc/hosts, its ports and variables in the environment
+        #expect(d(["run", "-d", "--name", "linked", "-e", "FOO=bar", "--expose", "80", "busybox", "sleep", "300"]).status == 0)
+        let linking = d(["run", "--rm", "--name", "linking", "--link", "linked:al", "busybox", "sh", "-c",
+                         "env | grep ^AL_ | sort; grep -c 'al [0-9a-f]* linked' /etc/hosts"])
+        let address = d(["inspect", "-f", "{{.NetworkSettings.IPAddress}}", "linked"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(linking.stdout == """
+            AL_ENV_FOO=bar
+            AL_NAME=/linking/al
+            AL_PORT=tcp://\(address):80
+            AL_PORT_80_TCP=tcp://\(address):80
+            AL_PORT_80_TCP_ADDR=\(address)
+            AL_PORT_80_TCP_PORT=80
+            AL_PORT_80_TCP_PROTO=tcp
+            1
+
+            """, "\(linking)")
+        let pyLink = py("""
+            x = c.containers.create('busybox', 'true', name='pylink', links={'linked': 'db'})
+            print(c.api.inspect_container(x.id)['HostConfig']['Links'])
+            x.remove()
+            """)
+        #expect(pyLink.stdout == "['/linked:/pylink/db']\n", "\(pyLink)")
+        let noTarget = d(["run", "--rm", "--link", "nosuch:x", "busybox", "true"])
+        #expect(noTarget.status != 0 && noTarget.stderr.contains("could not get container for nosuch"), "\(noTarget)")
+        #expect(d(["rm", "-f", "linked"]).status == 0)
+
+        // ONBUILD: the triggers run in the build that starts FROM the image, and are not handed on
+        try "FROM busybox\nONBUILD RUN echo triggered > /onb\nONBUILD ENV X=1\n".write(toFile: work + "/onbase/Dockerfile", atomically: true, encoding: .utf8)
+        try "FROM onbase\nRUN cat /onb\n".write(toFile: work + "/onuse/Dockerfile", atomically: true, encoding: .utf8)
+        #expect(d(["build", "-q", "-t", "onbase", work + "/onbase"]).status == 0)
+        #expect(d(["inspect", "-f", "{{json .Config.OnBuild}}", "onbase"]).stdout == "[\"RUN echo triggered > /onb\",\"ENV X=1\"]\n")
+        let using = d(["build", "-t", "onuse", work + "/onuse"])
+        #expect(using.stdout.contains("# Executing 2 build triggers") && using.stdout.contains("triggered"), "\(using)")
+        #expect(d(["run", "--rm", "onuse", "sh", "-c", "cat /onb; echo $X"]).stdout == "triggered\n1\n")
+        #expect(d(["inspect", "-f", "{{json .Config.OnBuild}}", "onuse"]).stdout == "null\n")
+        try "FROM busybox\nONBUILD FROM busybox\n".write(toFile: work + "/hosts/Dockerfile", atomically: true, encoding: .utf8)
+        #expect(d(["build", work + "/hosts"]).stderr.contains("FROM isn't allowed as an ONBUILD trigger"))
+
+        // compressed contexts: gzip, bzip2 and xz, as dockerd takes them on stdin
+        try "FROM busybox\nCOPY f /f\n".write(toFile: work + "/ctx/Dockerfile", atomically: true, encoding: .utf8)
+        try "packed\n".write(toFile: work + "/ctx/f", atomically: true, encoding: .utf8)
+        for (flag, name) in [("-z", "gz"), ("-j", "bz"), ("-J", "xz")] {
+            let archive = work + "/ctx." + name
+            #expect(Harness.run(["tar", "-C", work + "/ctx", flag, "-cf", archive, "."]).status == 0)
+            let b = Harness.run(["sh", "-c", "docker build -t ctx-\(name) - < \(archive)"], env: h.dockerEnvironment("api2"))
+            #expect(b.status == 0, "\(name): \(b.stderr)")
+            #expect(d(["run", "--rm", "ctx-" + name, "cat", "/f"]).stdout == "packed\n", "\(name)")
+        }
+        let pyGzip = py("""
+            import tarfile
+            buf = io.BytesIO()
+            with tarfile.open(fileobj=buf, mode='w:gz') as t:
+                t.add('\(work)/ctx', arcname='.')
+            buf.seek(0)
+            img, _ = c.images.build(fileobj=buf, custom_context=True, encoding='gzip', tag='ctx-py')
+            print(c.containers.run('ctx-py', 'cat /f', remove=True).decode().strip())
+            """)
+        #expect(pyGzip.stdout == "packed\n", "\(pyGzip.stderr.suffix(400))")
+
+        // RUN steps see --add-host and run in --network
+        try "FROM busybox\nRUN grep db.lab /etc/hosts; ip -o link | grep -vc ': lo:'; true\n".write(
+            toFile: work + "/hosts/Dockerfile", atomically: true, encoding: .utf8)
+        let withHost = d(["build", "--no-cache", "--add-host", "db.lab:10.7.7.7", work + "/hosts"])
+        #expect(withHost.stdout.contains("10.7.7.7\tdb.lab"), "\(withHost)")
+        let isolated = d(["build", "--no-cache", "--network", "none", work + "/hosts"])
+        #expect(isolated.stdout.contains("\n0\n"), "\(isolated)")
+        let pyBuild = py("""
+            _, logs = c.images.build(path='\(work)/hosts', extra_hosts={'db.lab': '10.8.8.8'}, network_mode='none', nocache=True)
+            print(''.join(l.get('stream', '') for l in logs))
+            """)
+        #expect(pyBuild.stdout.contains("10.8.8.8\tdb.lab") && pyBuild.stdout.contains("\n0\n"), "\(pyBuild)")
+    }
 }

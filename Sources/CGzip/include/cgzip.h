@@ -1,10 +1,17 @@
 #ifndef CGZIP_H
 #define CGZIP_H
-/* gzip streams for registry layers (pull inflates, push deflates), over zlib linked statically into the agent.
+/* gzip streams for registry layers (pull inflates, push deflates), over zlib linked statically into the agent;
+   bzip2 and xz decompression (libbz2, liblzma, also static) for compressed build contexts.
    zlib's init calls are macros, which Swift cannot call; these wrap them and keep z_stream opaque. */
 #include <stddef.h>
 
 typedef struct cgzip_stream cgzip_stream;
+
+/* The kinds of stream: gzip both ways, and the decompressors of bzip2 and xz (build contexts, as dockerd takes). */
+enum { CGZIP_INFLATE = 0, CGZIP_DEFLATE = 1, CGZIP_BUNZIP2 = 2, CGZIP_UNXZ = 3 };
+
+/* A stream of `kind` (`level` for CGZIP_DEFLATE only). NULL when out of memory. */
+cgzip_stream *cgzip_open_kind(int kind, int level);
 
 /* A stream that inflates gzip (deflate = 0) or deflates into gzip at `level` (deflate = 1). NULL when out of memory. */
 cgzip_stream *cgzip_open(int deflate, int level);

@@ -18,6 +18,7 @@ extension ContainerStore {
         do {
             try await copyRootfsIfNeeded(record)
             var spec = try await containerSpec(for: record)
+            spec.process.env += try await linkPlan(record).env
             if let plan = try await prepareNetwork(record) {
                 spec.network = plan.0
                 spec.networkFiles = plan.1

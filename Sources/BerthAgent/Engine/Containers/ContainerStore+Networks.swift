@@ -52,13 +52,19 @@ extension ContainerStore {
                      directory: paths(record.id).directory, mode: mode,
                      endpointsConfig: record.networkingConfig?.EndpointsConfig ?? [:],
                      ports: record.hostConfig.PortBindings ?? [:], exposed: exposed,
-                     publishAll: record.hostConfig.PublishAllPorts ?? false, joinedDirectory: joined)
+                     publishAll: record.hostConfig.PublishAllPorts ?? false, joinedDirectory: joined,
+                     extraHosts: record.hostConfig.ExtraHosts ?? [],
+                     dns: SandboxFiles.DNSSettings(servers: record.hostConfig.Dns ?? [],
+                                                   search: record.hostConfig.DnsSearch ?? [],
+                                                   options: record.hostConfig.DnsOptions ?? []))
     }
 
     /// Builds the sandbox before the process starts; nil without a network store (loopback only).
     func prepareNetwork(_ record: ContainerRecord) async throws -> (NetworkJoin, [BindFile])? {
         guard let networks else { return nil }
-        return try await networks.prepare(try networkRequest(record))
+        var request = try networkRequest(record)
+        request.linkLines = try await linkPlan(record).hostLines
+        return try await networks.prepare(request)
     }
 
     /// `docker network connect`: recorded in the container's settings, plugged in now when it runs.

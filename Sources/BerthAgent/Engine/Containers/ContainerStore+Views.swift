@@ -71,6 +71,7 @@ extension ContainerStore {
                 : .init(Name: "overlay2", Data: ["UpperDir": paths.upper, "WorkDir": paths.work,
                                                  "MergedDir": paths.rootfs]),
             Mounts: record.mounts ?? [], NetworkSettings: network)
+        inspect.HostConfig.Links = Self.linksView(record)
         let running = execs.values.filter { $0.containerID == record.id && $0.running }.map(\.id).sorted()
         inspect.ExecIDs = running.isEmpty ? nil : running
         if hasFiles {

@@ -163,6 +163,14 @@ public actor ContainerStore {
             throw ImageStoreError.noSuchImage(shown)
         }
         try RestartPolicy.validate(request.hostConfig.RestartPolicy)
+        do {
+            for entry in request.hostConfig.ExtraHosts ?? [] {
+                _ = try SandboxFiles.extraHostLine(entry, gateway: IPv4Address("0.0.0.0"))  // host-gateway: at start
+            }
+        } catch let error as BerthError {
+            throw APIError.invalidArgument(error.description)
+        }
+        try validateLinks(request.hostConfig.Links)
         let image = try await images.config(of: imageID)
         let id = EngineNaming.randomID()
         let name: String

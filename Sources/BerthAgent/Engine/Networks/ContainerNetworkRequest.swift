@@ -15,6 +15,10 @@ struct ContainerNetworkRequest: Sendable {
     var publishAll: Bool
     /// For `container:<id>`: the other container's directory.
     var joinedDirectory: String?
+    /// `--add-host` entries (`NAME:ADDRESS`) and the lines of legacy links, for `/etc/hosts`.
+    var extraHosts: [String] = []
+    var linkLines: [String] = []
+    var dns = SandboxFiles.DNSSettings()
 
     /// `-p` bindings as the allocator takes them.
     var hostBindings: [String: [EndpointAllocator.HostBinding]] {

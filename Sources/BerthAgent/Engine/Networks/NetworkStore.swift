@@ -287,12 +287,19 @@ public actor NetworkStore {
 
     func sandbox(_ containerID: String) -> Sandbox { sandboxes.sandbox(containerID) }
 
+    /// The `/etc/hosts` lines of `--add-host` (`host-gateway`: the default bridge's gateway) and of legacy links.
+    func extraHostLines(_ request: ContainerNetworkRequest) throws -> [String] {
+        let gateway = (try? find("bridge"))?.pool?.gateway
+        return try request.extraHosts.map { try SandboxFiles.extraHostLine($0, gateway: gateway) } + request.linkLines
+    }
+
     /// Builds the sandbox of a starting container and plugs its endpoints in; returns how it joins and its files.
     func prepare(_ request: ContainerNetworkRequest) async throws -> (NetworkJoin, [BindFile]) {
         loadIfNeeded()
         switch request.mode {
         case .host:
-            return (.host, try sandboxes.writeHostFiles(directory: request.directory, hostname: request.hostname))
+            return (.host, try sandboxes.writeHostFiles(directory: request.directory, hostname: request.hostname,
+                                                        extraLines: try extraHostLines(request), dns: request.dns))
         case .container(let other):
             let shared = sandboxes.sharedFiles(of: request.joinedDirectory)
             let box = sandboxes.sandbox(other)
@@ -324,7 +331,8 @@ public actor NetworkStore {
             let resolver = mine.first.flatMap { registry.networks[$0.networkID] }
                 .flatMap { $0.resolvesNames ? $0.pool?.gateway : nil }
             return (.path(box.path), try sandboxes.writeFiles(directory: request.directory, hostname: request.hostname,
-                                                               addresses: mine.map(\.address), embeddedServer: resolver))
+                                                               addresses: mine.map(\.address), embeddedServer: resolver,
+                                                               extraLines: try extraHostLines(request), dns: request.dns))
         } catch {
             release(request.id)
             throw error

@@ -68,18 +68,27 @@ struct SandboxBuilder: Sendable {
 
     /// The files of a container with its own sandbox: its addresses in `/etc/hosts`, the embedded DNS server (when
     /// its first network resolves names) or the host's servers in `/etc/resolv.conf`.
-    func writeFiles(directory: String, hostname: String, addresses: [IPv4Address],
-                    embeddedServer: IPv4Address?) throws -> [BindFile] {
+    func writeFiles(directory: String, hostname: String, addresses: [IPv4Address], embeddedServer: IPv4Address?,
+                    extraLines: [String] = [], dns: SandboxFiles.DNSSettings = .init()) throws -> [BindFile] {
         try write(directory: directory, hostname: hostname,
-                  hosts: SandboxFiles.hosts(hostname: hostname, addresses: addresses),
-                  resolv: SandboxFiles.resolvConf(hostResolvConf: hostResolvConf, embeddedServer: embeddedServer))
+                  hosts: SandboxFiles.hosts(hostname: hostname, addresses: addresses, extra: extraLines),
+                  resolv: SandboxFiles.resolvConf(hostResolvConf: hostResolvConf, embeddedServer: embeddedServer,
+                                                  dns: dns))
     }
 
-    /// The files of a `--network host` container: the host's `/etc/hosts` and `/etc/resolv.conf`.
-    func writeHostFiles(directory: String, hostname: String) throws -> [BindFile] {
-        let hosts = (try? String(contentsOfFile: "/etc/hosts", encoding: .utf8))
+    /// The files of a `--network host` container: the host's `/etc/hosts` (and `--add-host` lines) and
+    /// `/etc/resolv.conf`.
+    func writeHostFiles(directory: String, hostname: String, extraLines: [String] = [],
+                        dns: SandboxFiles.DNSSettings = .init()) throws -> [BindFile] {
+        var hosts = (try? String(contentsOfFile: "/etc/hosts", encoding: .utf8))
             ?? SandboxFiles.hosts(hostname: hostname, addresses: [])
-        return try write(directory: directory, hostname: hostname, hosts: hosts, resolv: hostResolvConf)
+        if !extraLines.isEmpty {
+            if !hosts.hasSuffix("\n") { hosts += "\n" }
+            hosts += extraLines.joined(separator: "\n") + "\n"
+        }
+        let resolv = dns == .init() ? hostResolvConf
+            : SandboxFiles.resolvConf(hostResolvConf: hostResolvConf, embeddedServer: nil, dns: dns)
+        return try write(directory: directory, hostname: hostname, hosts: hosts, resolv: resolv)
     }
 
     /// A `container:` container's files are the other container's.

@@ -1,9 +1,10 @@
 import CGzip
 
 /// A gzip stream over zlib (linked statically): inflates a registry layer as it arrives, or deflates a layer tar for
-/// a push. Output goes to a sink in chunks of up to 256 KiB.
+/// a push; or a bzip2 or xz decompressor (libbz2, liblzma) for build contexts. Output goes to a sink in chunks of up
+/// to 256 KiB.
 final class GzipStream {
-    enum Mode { case inflate, deflate(level: Int32) }
+    enum Mode { case inflate, deflate(level: Int32), bunzip2, unxz }
 
     enum Failure: Error, CustomStringConvertible {
         case open
@@ -12,29 +13,32 @@ final class GzipStream {
         var description: String {
             switch self {
             case .open: return "gzip: out of memory"
-            case .corrupt(let message): return "gzip: \(message)"
-            case .truncated: return "gzip: unexpected end of stream"
+            case .corrupt(let message): return message
+            case .truncated: return "unexpected end of compressed stream"
             }
         }
     }
 
     private let stream: OpaquePointer
     private let deflating: Bool
+    /// xz ends its (concatenated) streams only when told the input is over.
+    private let finishesOnInput: Bool
     private var out = [UInt8](repeating: 0, count: 256 << 10)
     /// Inflate: the gzip member's end was seen.
     private(set) var ended = false
 
     init(_ mode: Mode) throws {
+        let kind: Int32, level: Int32
         switch mode {
-        case .inflate:
-            deflating = false
-            guard let s = cgzip_open(0, 0) else { throw Failure.open }
-            stream = s
-        case .deflate(let level):
-            deflating = true
-            guard let s = cgzip_open(1, level) else { throw Failure.open }
-            stream = s
+        case .inflate: (kind, level) = (Int32(CGZIP_INFLATE), 0)
+        case .deflate(let l): (kind, level) = (Int32(CGZIP_DEFLATE), l)
+        case .bunzip2: (kind, level) = (Int32(CGZIP_BUNZIP2), 0)
+        case .unxz: (kind, level) = (Int32(CGZIP_UNXZ), 0)
         }
+        deflating = kind == CGZIP_DEFLATE
+        finishesOnInput = kind == CGZIP_UNXZ
+        guard let s = cgzip_open_kind(kind, level) else { throw Failure.open }
+        stream = s
     }
 
     deinit { cgzip_close(stream) }
@@ -46,9 +50,10 @@ final class GzipStream {
 
     /// Ends the stream: deflate writes its trailer; inflate fails when the member did not end.
     func finish(_ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
-        if deflating {
+        if deflating || finishesOnInput {
             try step(UnsafeRawBufferPointer(start: nil, count: 0), finish: true, sink)
-        } else if !ended {
+        }
+        if !deflating && !ended {
             throw Failure.truncated
         }
     }
@@ -78,5 +83,26 @@ final class GzipStream {
                 throw Failure.corrupt(String(cString: cgzip_message(stream)))
             }
         }
+    }
+}
+
+extension GzipStream {
+    /// The compression `bytes` start with, as dockerd recognises a build context: gzip, bzip2 or xz; nil for none.
+    static func compression(of bytes: some Collection<UInt8>) -> Mode? {
+        let head = Array(bytes.prefix(6))
+        if head.starts(with: [0x1f, 0x8b]) { return .inflate }
+        if head.starts(with: [0x42, 0x5a, 0x68]) { return .bunzip2 }  // "BZh"
+        if head.starts(with: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) { return .unxz }
+        return nil
+    }
+
+    /// `bytes` decompressed when they are gzip, bzip2 or xz, else as they are.
+    static func decompressed(_ bytes: [UInt8]) throws -> [UInt8] {
+        guard let mode = compression(of: bytes), case let stream = try GzipStream(mode) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 4)
+        try bytes.withUnsafeBytes { try stream.feed($0) { out.append(contentsOf: $0) } }
+        try stream.finish { out.append(contentsOf: $0) }
+        return out
     }
 }

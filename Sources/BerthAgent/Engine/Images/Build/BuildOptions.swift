@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import BerthCore
 
 /// The query of `POST /build` that the legacy builder honours.
 struct BuildOptions: Sendable {
@@ -16,6 +17,9 @@ struct BuildOptions: Sendable {
     var forceRemove = false
     /// `--no-cache`: every step runs.
     var noCache = false
+    /// `--add-host` and `--network` for the containers of RUN steps.
+    var extraHosts: [String] = []
+    var networkMode: NetworkMode = .bridge
 
     init(query: QueryParameters) throws {
         for tag in query.values("t") where !tag.isEmpty {
@@ -43,6 +47,17 @@ struct BuildOptions: Sendable {
         remove = query["rm"] == nil ? true : query.bool("rm")
         forceRemove = query.bool("forcerm")
         noCache = query.bool("nocache")
+        // docker sends one `extrahosts` per --add-host; some clients join them with commas
+        extraHosts = query.values("extrahosts").flatMap { $0.split(separator: ",").map(String.init) }
+        for entry in extraHosts {
+            do { _ = try SandboxFiles.extraHostLine(entry, gateway: IPv4Address("0.0.0.0")) } catch let error as BerthError {
+                throw APIError.invalidArgument(error.description)
+            }
+        }
+        networkMode = NetworkMode(parsing: query["networkmode"])
+        if case .container = networkMode {
+            throw APIError.invalidArgument("network mode \(networkMode.text) is not supported for builds")
+        }
         if query["remote"].map({ !$0.isEmpty }) ?? false {
             throw APIError.notImplemented("building from a remote context is not supported")
         }

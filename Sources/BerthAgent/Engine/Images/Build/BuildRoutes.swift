@@ -23,8 +23,12 @@ enum BuildRoutes {
         // Problems found before any output are plain error responses, as dockerd sends them.
         let buildContext: BuildContext
         do {
-            buildContext = try await Blocking.run { try BuildContext(tar: body, dockerfile: options.dockerfile) }
+            buildContext = try await Blocking.run {
+                try BuildContext(tar: try GzipStream.decompressed(body), dockerfile: options.dockerfile)
+            }
         } catch let error as TarError {
+            throw APIError.invalidArgument("invalid build context: \(error)")
+        } catch let error as GzipStream.Failure {
             throw APIError.invalidArgument("invalid build context: \(error)")
         }
         guard let file = buildContext.files[TarEntry.clean(options.dockerfile)], file.entry.type == .file else {

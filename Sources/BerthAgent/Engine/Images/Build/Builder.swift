@@ -32,6 +32,8 @@ final class Builder: @unchecked Sendable {
     /// The cache key of the last step (its chain starts at FROM), nil before the first FROM.
     private var cacheChain: String?
     private var emit: Emit = { _ in }
+    /// The base image's ONBUILD triggers, run right after its FROM (and not handed on to the result).
+    private var pendingTriggers: [String] = []
 
     struct Failure: Error {
         var message: String
@@ -134,6 +136,12 @@ final class Builder: @unchecked Sendable {
         if keyword == "FROM" {
             try await step(instruction)
             cacheChain = ImageStore.buildCacheKey(["FROM", imageID ?? "scratch"])
+            let triggers = pendingTriggers
+            pendingTriggers = []
+            if !triggers.isEmpty {
+                await say("# Executing \(triggers.count) build trigger\(triggers.count == 1 ? "" : "s")\n")
+                for trigger in triggers { try await cachedStep(try Dockerfile.trigger(trigger)) }
+            }
             return
         }
         guard let chain = cacheChain else { return try await step(instruction) }
@@ -250,6 +258,12 @@ final class Builder: @unchecked Sendable {
         imageID = id
         image = try await images.config(of: id)
         image.comment = nil
+        pendingTriggers = config.OnBuild ?? []
+        if !pendingTriggers.isEmpty {
+            var c = config
+            c.OnBuild = nil
+            config = c
+        }
         await say(" ---> \(short(id))\n")
     }
 
@@ -340,6 +354,8 @@ final class Builder: @unchecked Sendable {
             shell = json
         case "MAINTAINER":
             break
+        case "ONBUILD":
+            c.OnBuild = (c.OnBuild ?? []) + [instruction.rest]
         default:
             throw DockerfileError("\(instruction.keyword) is not supported by berthd's builder")
         }
@@ -512,8 +528,11 @@ final class Builder: @unchecked Sendable {
         runConfig.AttachStdout = true
         runConfig.AttachStderr = true
         let containers = context.containers
+        var hostConfig = HostConfig()
+        hostConfig.ExtraHosts = options.extraHosts.isEmpty ? nil : options.extraHosts
+        hostConfig.NetworkMode = options.networkMode
         let containerID = try await containers.create(name: nil, request: ContainerCreateRequest(config: runConfig,
-                                                                                                 hostConfig: HostConfig()))
+                                                                                                 hostConfig: hostConfig))
         await say(" ---> Running in \(containerID.prefix(12))\n")
         var removeContainer = options.remove || options.forceRemove
         defer {

@@ -23,6 +23,8 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
     public var ExposedPorts: [String: EmptyObject]?
     /// `HEALTHCHECK` / `--health-*`: what to probe and how often.
     public var Healthcheck: HealthConfig?
+    /// `ONBUILD` triggers of an image: instructions a build that starts `FROM` it runs first.
+    public var OnBuild: [String]?
 
     public init() {}
 }

@@ -37,6 +37,14 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var GroupAdd: [String]?
     /// `--log-driver`/`--log-opt`; berthd writes json-file logs only.
     public var LogConfig: LogConfig?
+    /// `--add-host NAME:ADDRESS`: extra `/etc/hosts` lines.
+    public var ExtraHosts: [String]?
+    /// `--dns`, `--dns-search`, `--dns-option`: the container's `/etc/resolv.conf`.
+    public var Dns: [String]?
+    public var DnsSearch: [String]?
+    public var DnsOptions: [String]?
+    /// `--link NAME[:ALIAS]` (legacy links, default bridge).
+    public var Links: [String]?
 
     /// docker's `{Type, Config}` of a container's log driver.
     public struct LogConfig: Codable, Sendable, Equatable {

@@ -106,6 +106,10 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
         Mounts = hostConfig.Mounts
         Init = hostConfig.Init
         GroupAdd = hostConfig.GroupAdd
+        ExtraHosts = hostConfig.ExtraHosts.flatMap { $0.isEmpty ? nil : $0 }
+        Dns = hostConfig.Dns ?? []
+        DnsSearch = hostConfig.DnsSearch ?? []
+        DnsOptions = hostConfig.DnsOptions ?? []
     }
 
     public func encode(to encoder: Encoder) throws { try encodeAllProperties(to: encoder) }

@@ -58,7 +58,7 @@ public struct ImageConfigView: Encodable, Sendable {
         try c.encode(config.Volumes, forKey: k("Volumes"))
         try c.encode(config.WorkingDir ?? "", forKey: k("WorkingDir"))
         try c.encode(config.Entrypoint, forKey: k("Entrypoint"))
-        try c.encode(nil as [String]?, forKey: k("OnBuild"))
+        try c.encode(config.OnBuild.flatMap { $0.isEmpty ? nil : $0 }, forKey: k("OnBuild"))
         try c.encode(config.Labels, forKey: k("Labels"))
         try c.encodeIfPresent(config.StopSignal, forKey: k("StopSignal"))
         try c.encodeIfPresent(config.StopTimeout, forKey: k("StopTimeout"))
