@@ -1,3 +1,4 @@
+import Glibc
 /// Everything the supervisor needs to start a container; written as `spec.json` in the container's directory.
 public struct ContainerSpec: Codable, Sendable, Equatable {
     public var id: String
@@ -35,11 +36,26 @@ public struct MountSpec: Codable, Sendable, Equatable {
     public var source: String
     public var destination: String
     public var readOnly: Bool
+    /// A bind's propagation (`rprivate`, `rslave`, `rshared`, ...); nil: rprivate.
+    public var propagation: String?
 
-    public init(source: String, destination: String, readOnly: Bool = false) {
+    public init(source: String, destination: String, readOnly: Bool = false, propagation: String? = nil) {
         self.source = source
         self.destination = destination
         self.readOnly = readOnly
+        self.propagation = propagation
+    }
+
+    /// The mount(2) flags of `propagation`.
+    public var propagationFlags: UInt {
+        switch propagation {
+        case "private": return UInt(MS_PRIVATE)
+        case "shared": return UInt(MS_SHARED)
+        case "rshared": return UInt(MS_SHARED) | UInt(MS_REC)
+        case "slave": return UInt(MS_SLAVE)
+        case "rslave": return UInt(MS_SLAVE) | UInt(MS_REC)
+        default: return UInt(MS_PRIVATE) | UInt(MS_REC)
+        }
     }
 }
 

@@ -113,7 +113,7 @@ struct CMounts {
         pointer = .allocate(capacity: max(count, 1))
         for (i, m) in mounts.enumerated() {
             pointer[i] = berth_mount(source: UnsafePointer(strdup(m.source)), target: UnsafePointer(strdup(m.destination)),
-                                     readonly: m.readOnly ? 1 : 0)
+                                     readonly: m.readOnly ? 1 : 0, propagation: UInt(m.propagationFlags))
         }
     }
 

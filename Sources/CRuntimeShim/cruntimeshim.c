@@ -267,7 +267,8 @@ static void mount_binds(const struct berth_container_spec *s, int errfd) {
             report(errfd, 0, "error mounting \"%s\" to rootfs: %s", m->source, strerror(saved));
             _exit(126);
         }
-        if (mount(NULL, target, NULL, MS_REC | MS_PRIVATE, NULL) != 0) fail(errfd, "make mount private");
+        unsigned long propagation = m->propagation ? m->propagation : (MS_REC | MS_PRIVATE);
+        if (mount(NULL, target, NULL, propagation, NULL) != 0) fail(errfd, "set the mount's propagation");
         if (m->readonly && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
             fail(errfd, "remount read-only");
     }
@@ -307,7 +308,10 @@ static int container_main(void *arg) {
         close(nsfd);
     }
 
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) fail(errfd, "make / private");
+    unsigned long root_propagation = MS_REC | MS_PRIVATE;
+    for (int i = 0; i < s->mount_count; i++)
+        if (s->mounts[i].propagation & (MS_SLAVE | MS_SHARED)) root_propagation = MS_REC | MS_SLAVE;
+    if (mount(NULL, "/", NULL, root_propagation, NULL) != 0) fail(errfd, "make / private");
     if (s->overlay_options) {
         if (mount("overlay", s->rootfs, "overlay", 0, s->overlay_options) != 0) fail(errfd, "mount overlay");
     } else {
@@ -315,6 +319,9 @@ static int container_main(void *arg) {
     }
     if (mkdir_in(s->rootfs, "proc", 0555, path, sizeof path) != 0) fail(errfd, "mkdir /proc");
     if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) fail(errfd, "mount /proc");
+    /* sysfs read-only, as dockerd gives it: /sys/class/net shows the container's own interfaces. */
+    if (mkdir_in(s->rootfs, "sys", 0555, path, sizeof path) != 0) fail(errfd, "mkdir /sys");
+    if (mount("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) fail(errfd, "mount /sys");
     if (mkdir_in(s->rootfs, "dev", 0755, path, sizeof path) != 0) fail(errfd, "mkdir /dev");
     if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") != 0)
         fail(errfd, "mount /dev");

@@ -157,3 +157,35 @@ import Testing
                                  "comment", "--comment", "berth", "-j", "MASQUERADE"])
     }
 }
+
+/// Bind propagation as dockerd checks it against the source's mount.
+@Suite struct MountPropagationTests {
+    static let mountinfo = """
+        53 52 254:0 / / rw,relatime - ext4 /dev/vda rw
+        73 53 0:50 / /srv/shared rw,relatime shared:3 - tmpfs t rw
+        74 53 0:51 / /srv/slave rw,relatime master:3 - tmpfs t rw
+        75 53 0:52 / /srv/with\\040space rw,relatime shared:4 master:1 - tmpfs t rw
+        """
+
+    @Test func parsesPropagationFields() {
+        let entries = MountPropagation.parse(Self.mountinfo)
+        #expect(entries.map(\.mountPoint) == ["/", "/srv/shared", "/srv/slave", "/srv/with space"])
+        #expect(entries.map(\.shared) == [false, true, false, true])
+        #expect(entries.map(\.slave) == [false, false, true, true])
+        #expect(MountPropagation.mount(of: "/srv/shared/a/b", in: entries)?.mountPoint == "/srv/shared")
+        #expect(MountPropagation.mount(of: "/srv/sharedx", in: entries)?.mountPoint == "/")
+    }
+
+    @Test func dockerdsChecks() {
+        let entries = MountPropagation.parse(Self.mountinfo)
+        #expect(MountPropagation.problem(source: "/tmp/x", mode: "rslave", entries: entries)
+            == "path /tmp/x is mounted on / but it is not a shared or slave mount")
+        #expect(MountPropagation.problem(source: "/tmp/x", mode: "rshared", entries: entries)
+            == "path /tmp/x is mounted on / but it is not a shared mount")
+        #expect(MountPropagation.problem(source: "/srv/slave/d", mode: "rshared", entries: entries)
+            == "path /srv/slave/d is mounted on /srv/slave but it is not a shared mount")
+        #expect(MountPropagation.problem(source: "/srv/slave/d", mode: "rslave", entries: entries) == nil)
+        #expect(MountPropagation.problem(source: "/srv/shared", mode: "rshared", entries: entries) == nil)
+        #expect(MountPropagation.problem(source: "/tmp/x", mode: "rprivate", entries: entries) == nil)
+    }
+}

@@ -218,9 +218,9 @@ struct ConformanceTests {
         #expect(all.status == 0 && all.stdout.contains("Total reclaimed space"), "\(all)")
     }
 
-    /// `--add-host`, `--dns*`, legacy `--link`, and the builder's ONBUILD, compressed contexts, `--add-host` and
-    /// `--network` for RUN, through the CLI and docker-py.
-    @Test func hostsLinksAndBuilds() throws {
+    /// `--add-host`, `--dns*`, legacy `--link`, `--mac-address`, `--link-local-ip`, bind propagation, and the
+    /// builder's ONBUILD, compressed contexts, `--add-host` and `--network` for RUN, through the CLI and docker-py.
+    @Test func hostsLinksMountsAndBuilds() throws {
         let h = Harness("api-b")
         defer { h.cleanup(["api2"]) }
         let created = h.berth(["create", "-d", "lab", "--lab-network", "btapib", "--lab-subnet", "10.213.126.0/24", "api2"])
@@ -322,5 +322,42 @@ struct ConformanceTests {
             print(''.join(l.get('stream', '') for l in logs))
             """)
         #expect(pyBuild.stdout.contains("10.8.8.8\tdb.lab") && pyBuild.stdout.contains("\n0\n"), "\(pyBuild)")
+
+        // Bind propagation: reported, refused on a private mount with dockerd's words, and applied (an rslave bind
+        // sees what the host mounts under it later; an rprivate one does not)
+        let ssh = { (command: String) in h.berth(["ssh", "api2", command]) }
+        #expect(ssh("mkdir -p /srv/plain /srv/shared && mount -t tmpfs apishared /srv/shared && mount --make-shared /srv/shared").status == 0)
+        defer { _ = ssh("umount -R /srv/shared") }
+        let refused = d(["run", "--rm", "-v", "/srv/plain:/x:rslave", "busybox", "true"])
+        #expect(refused.stderr.contains("path /srv/plain is mounted on / but it is not a shared or slave mount"), "\(refused)")
+        let refusedShared = d(["run", "--rm", "--mount", "type=bind,src=/srv/plain,dst=/x,bind-propagation=rshared", "busybox", "true"])
+        #expect(refusedShared.stderr.contains("is mounted on / but it is not a shared mount"), "\(refusedShared)")
+        #expect(d(["run", "-d", "--name", "slave", "-v", "/srv/shared:/x:rslave", "busybox", "sleep", "300"]).status == 0)
+        #expect(d(["run", "-d", "--name", "private", "-v", "/srv/shared:/x", "busybox", "sleep", "300"]).status == 0)
+        #expect(d(["inspect", "-f", "{{range .Mounts}}{{.Propagation}}{{end}}", "slave", "private"]).stdout == "rslave\nrprivate\n")
+        #expect(ssh("mkdir -p /srv/shared/later && mount -t tmpfs apilater /srv/shared/later").status == 0)
+        #expect(d(["exec", "slave", "grep", "-c", "apilater", "/proc/mounts"]).stdout == "1\n")
+        #expect(d(["exec", "private", "grep", "-c", "apilater", "/proc/mounts"]).stdout == "0\n")
+        #expect(d(["rm", "-f", "slave", "private"]).status == 0)
+
+        // --mac-address and --link-local-ip on the endpoint; docker-py's mac_address (Config.MacAddress)
+        #expect(d(["network", "create", "llnet"]).status == 0)
+        let mac = d(["run", "--rm", "--mac-address", "02:42:0a:00:00:99", "busybox", "cat", "/sys/class/net/eth0/address"])
+        #expect(mac.stdout == "02:42:0a:00:00:99\n", "\(mac)")
+        let pyMac = py("print(c.containers.run('busybox', 'cat /sys/class/net/eth0/address', mac_address='02:42:0a:00:00:98', remove=True).decode().strip())")
+        #expect(pyMac.stdout == "02:42:0a:00:00:98\n", "\(pyMac)")
+        #expect(d(["run", "--rm", "--mac-address", "02:42:zz:00:00:99", "busybox", "true"]).status != 0)
+        let ll = d(["run", "--rm", "--network", "llnet", "--link-local-ip", "169.254.7.7", "busybox", "ip", "-4", "-o", "addr", "show", "eth0"])
+        #expect(ll.stdout.contains("169.254.7.7/16"), "\(ll)")
+        #expect(d(["network", "rm", "llnet"]).status == 0)
+
+        // network names as dockerd takes them: spaces, slashes, any script
+        for name in ["with space", "a/b", "ünï"] {
+            #expect(d(["network", "create", name]).status == 0, "\(name)")
+            #expect(d(["network", "inspect", "-f", "{{.Name}}", name]).stdout == name + "\n")
+            let on = d(["run", "--rm", "--network", name, "busybox", "cat", "/sys/class/net/eth0/operstate"])
+            #expect(on.stdout == "up\n", "\(name): \(on)")
+            #expect(d(["network", "rm", name]).status == 0, "\(name)")
+        }
     }
 }

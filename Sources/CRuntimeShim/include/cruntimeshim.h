@@ -29,6 +29,10 @@ struct berth_mount {
     const char *target;
     /// Non-zero: remounted read-only.
     int readonly;
+    /// The propagation applied to the bind (MS_PRIVATE, MS_SLAVE or MS_SHARED, with MS_REC for the r- forms). When
+    /// any mount is a slave or shared, the container's root is made a slave (rslave) instead of private, so that
+    /// the host's mount events reach it, as runc does.
+    unsigned long propagation;
 };
 
 /// The namespaces and root of a new container.

@@ -89,7 +89,7 @@ extension ContainerStore {
                                   stdinOnce: config.StdinOnce ?? false, groups: groups)
         var spec = ContainerSpec(id: record.id, hostname: config.Hostname ?? String(record.id.prefix(12)),
                                  lowerDirs: lower, process: process, memoryLimit: record.hostConfig.Memory,
-                                 pidsLimit: record.hostConfig.PidsLimit, mounts: mountSpecs(for: record))
+                                 pidsLimit: record.hostConfig.PidsLimit, mounts: try mountSpecs(for: record))
         if storageDriver == .vfs { spec.rootfsCopied = true }
         return spec
     }

@@ -21,6 +21,15 @@ extension ContainerStore {
             networking?.EndpointsConfig = Dictionary(endpoints.map { (NetworkMode.endpointKey($0.key), $0.value) },
                                                      uniquingKeysWith: { a, _ in a })
         }
+        // A MAC address in `Config` (older clients) belongs to the endpoint on the container's first network.
+        if let mac = config.MacAddress, !mac.isEmpty, let primary = mode.primaryNetwork {
+            var settings = networking?.EndpointsConfig?[primary] ?? EndpointSettings()
+            if settings.MacAddress?.isEmpty ?? true { settings.MacAddress = mac }
+            var all = networking ?? NetworkingConfig()
+            all.EndpointsConfig = (all.EndpointsConfig ?? [:]).merging([primary: settings]) { $1 }
+            networking = all
+            config.MacAddress = nil
+        }
         if case .container(let reference) = mode {
             let other = try find(reference)
             mode = .container(other.id)

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import BerthCore
 import BerthRuntime
 
 /// Volumes and binds of containers: resolved at create (volumes made as needed, the image's data copied into new
@@ -33,7 +34,7 @@ extension ContainerStore {
                                                             attributes: [.posixPermissions: 0o755])
                 }
                 mounts.append(MountPoint(type: "bind", name: nil, source: path, destination: r.destination, driver: nil,
-                                         mode: r.mode, rw: !r.readOnly, propagation: "rprivate"))
+                                         mode: r.mode, rw: !r.readOnly, propagation: r.propagation))
             case .volume(let name):
                 let volume: Volume
                 if let name {
@@ -92,9 +93,21 @@ extension ContainerStore {
     }
 
     /// The bind mounts the supervisor makes for `record`.
-    func mountSpecs(for record: ContainerRecord) -> [MountSpec]? {
+    /// The runtime's mounts of a container; refuses, as dockerd does at start, a bind whose propagation its
+    /// source's mount cannot carry.
+    func mountSpecs(for record: ContainerRecord) throws -> [MountSpec]? {
         guard let mounts = record.mounts, !mounts.isEmpty else { return nil }
-        return mounts.map { MountSpec(source: $0.Source, destination: $0.Destination, readOnly: !$0.RW) }
+        let needs = mounts.filter { $0.Type == "bind" && !$0.Propagation.hasSuffix("private") && !$0.Propagation.isEmpty }
+        if !needs.isEmpty {
+            let table = MountPropagation.parse((try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? "")
+            for mount in needs {
+                if let problem = MountPropagation.problem(source: mount.Source, mode: mount.Propagation, entries: table) {
+                    throw APIError.invalidArgument(problem)
+                }
+            }
+        }
+        return mounts.map { MountSpec(source: $0.Source, destination: $0.Destination, readOnly: !$0.RW,
+                                      propagation: $0.Type == "bind" ? $0.Propagation : nil) }
     }
 
     /// For each volume in use, the containers using it (running or not).

@@ -103,6 +103,9 @@ public struct BridgeDriver: NetworkDriver {
                 try box.setLink(.name(endpoint.interface), LinkChange(up: true))
                 try box.addAddress(InterfaceAddress(address: endpoint.address, prefix: pool.subnet.prefix,
                                                     device: .name(endpoint.interface)))
+                for extra in endpoint.linkLocal ?? [] {
+                    try box.addAddress(InterfaceAddress(address: extra, prefix: 16, device: .name(endpoint.interface)))
+                }
                 if !network.internal, endpoint.routesDefault {
                     try box.addRoute(IPv4Route(gateway: pool.gateway, device: .name(endpoint.interface)))
                 }

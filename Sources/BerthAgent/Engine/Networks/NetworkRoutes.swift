@@ -29,7 +29,7 @@ enum NetworkRoutes {
             }
             return try .json(list)
         }
-        router.get("/networks/{id}") { request in try .json(await networks.inspect(try request.parameter("id"))) }
+        router.get("/networks/{id*}") { request in try .json(await networks.inspect(try request.parameter("id"))) }
         router.post("/networks/create") { request in
             let body = try JSONDecoder().decode(NetworkCreateRequest.self, from: Data(request.body.readableBytesView))
             let id = try await networks.create(body)
@@ -37,7 +37,7 @@ enum NetworkRoutes {
                                    attributes: ["name": body.Name, "type": body.Driver ?? "bridge"])
             return try .json(NetworkCreateResponse(Id: id, Warning: ""), status: .created)
         }
-        router.delete("/networks/{id}") { request in
+        router.delete("/networks/{id*}") { request in
             let network = try await networks.find(try request.parameter("id"))
             try await networks.remove(network.id)
             context.events.publish(type: "network", action: "destroy", id: network.id,
@@ -54,14 +54,14 @@ enum NetworkRoutes {
             context.events.publish(type: "network", action: action, id: network.id,
                                    attributes: ["container": record.id, "name": network.name, "type": network.driver])
         }
-        router.post("/networks/{id}/connect") { request in
+        router.post("/networks/{id*}/connect") { request in
             let body = try JSONDecoder().decode(NetworkConnectRequest.self, from: Data(request.body.readableBytesView))
             try await containers.connect(body.Container, network: try request.parameter("id"),
                                          settings: body.EndpointConfig ?? EndpointSettings())
             await publishEndpoint("connect", body.Container, try request.parameter("id"))
             return .init(status: .ok)
         }
-        router.post("/networks/{id}/disconnect") { request in
+        router.post("/networks/{id*}/disconnect") { request in
             let body = try JSONDecoder().decode(NetworkConnectRequest.self, from: Data(request.body.readableBytesView))
             let network = try? await networks.find(try request.parameter("id"))
             let container = try? await containers.find(body.Container)

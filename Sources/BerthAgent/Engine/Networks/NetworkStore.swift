@@ -141,8 +141,9 @@ public actor NetworkStore {
         loadIfNeeded()
         let name = request.Name
         guard !name.isEmpty else { throw NetworkError.invalid("network name must not be empty") }
-        guard EngineNaming.isValidName(name) else {
-            throw NetworkError.invalid("invalid network name \"\(name)\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+        // dockerd takes any name (spaces, slashes, any script); only control characters are refused here.
+        guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+            throw NetworkError.invalid("invalid network name \"\(name)\": control characters are not allowed")
         }
         if registry.network(named: name) != nil { throw NetworkError.nameInUse(name) }
         let driverName = request.Driver.flatMap { $0.isEmpty ? nil : $0 } ?? "bridge"
@@ -271,6 +272,8 @@ public actor NetworkStore {
         names += endpointsConfig.keys.filter { !names.contains($0) }
         for name in names {
             let network = try find(name)
+            _ = try Self.macAddress(endpointsConfig[name]?.MacAddress)
+            _ = try Self.linkLocalAddresses(endpointsConfig[name]?.IPAMConfig?.LinkLocalIPs)
             if let requested = endpointsConfig[name]?.IPAMConfig?.IPv4Address, !requested.isEmpty {
                 guard drivers.driver(for: network) != nil, !network.predefined, network.userSubnet else {
                     throw NetworkError.staticIPOnDefault
@@ -286,6 +289,29 @@ public actor NetworkStore {
     }
 
     func sandbox(_ containerID: String) -> Sandbox { sandboxes.sandbox(containerID) }
+
+    /// `--mac-address`: six colon-separated bytes, written lower-case; nil when none was asked for.
+    static func macAddress(_ text: String?) throws -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && UInt8($0, radix: 16) != nil }) else {
+            throw NetworkError.invalid("invalid MAC address: \(text)")
+        }
+        return text.lowercased()
+    }
+
+    /// `--link-local-ip`: IPv4 addresses in 169.254.0.0/16 (IPv6 ones are not supported).
+    static func linkLocalAddresses(_ list: [String]?) throws -> [IPv4Address] {
+        try (list ?? []).map { text in
+            guard let address = IPv4Address(text) else {
+                throw NetworkError.invalid("invalid link-local IP address: \(text) (only IPv4 is supported)")
+            }
+            guard IPv4Network(address: IPv4Address("169.254.0.0")!, prefix: 16).contains(address) else {
+                throw NetworkError.invalid("\(text) is not a link-local address (169.254.0.0/16)")
+            }
+            return address
+        }
+    }
 
     /// The `/etc/hosts` lines of `--add-host` (`host-gateway`: the default bridge's gateway) and of legacy links.
     func extraHostLines(_ request: ContainerNetworkRequest) throws -> [String] {
@@ -370,6 +396,8 @@ public actor NetworkStore {
         } catch let failure as EndpointAllocator.Failure {
             throw NetworkError(failure)
         }
+        let mac = try Self.macAddress(settings.MacAddress) ?? EndpointAllocator.mac(for: address)
+        let linkLocal = try Self.linkLocalAddresses(settings.IPAMConfig?.LinkLocalIPs)
         var aliases = settings.Aliases ?? []
         if network.resolvesNames, !aliases.contains(String(request.id.prefix(12))) {
             aliases.append(String(request.id.prefix(12)))
@@ -378,8 +406,8 @@ public actor NetworkStore {
                                       containerName: request.name,
                                       interface: EndpointAllocator.interface(used: Set(mine.map(\.interface))),
                                       hostVeth: EndpointAllocator.hostVeth(endpointID: endpointID), address: address,
-                                      mac: EndpointAllocator.mac(for: address), aliases: aliases, ports: ports,
-                                      defaultRoute: defaultRoute)
+                                      mac: mac, aliases: aliases, ports: ports,
+                                      defaultRoute: defaultRoute, linkLocal: linkLocal.isEmpty ? nil : linkLocal)
         do {
             do { try ensureUp(network) } catch { throw NetworkError.kernel("\(error)") }
             try sandboxes.plug(endpoint, network: network, driver: driver, into: box)

@@ -1,3 +1,4 @@
+import BerthCore
 /// What a container asked to have mounted, before volumes are looked up or made. Pure.
 struct MountRequestSpec: Equatable {
     enum Source: Equatable {
@@ -15,6 +16,8 @@ struct MountRequestSpec: Equatable {
     var createSource: Bool = false
     /// The mode text docker shows in `Mounts` (`z`, `ro`, ...).
     var mode: String = ""
+    /// A bind's propagation (`rprivate` unless asked otherwise); empty for volumes.
+    var propagation: String = ""
 }
 
 /// Parses docker's `-v` strings and `--mount` entries the way dockerd's Linux parser does.
@@ -34,9 +37,15 @@ enum MountParser {
         guard modes.allSatisfy(modeWords.contains) else { throw VolumeError.invalidSpec(spec) }
         let destination = try cleanDestination(parts[1], type: parts[0].hasPrefix("/") ? "bind" : "volume")
         let readOnly = modes.contains("ro")
+        let propagations = modes.filter(MountPropagation.modes.contains)
+        guard propagations.count <= 1 else { throw VolumeError.invalidSpec(spec) }
         if parts[0].hasPrefix("/") {
             return MountRequestSpec(source: .bind(clean(parts[0])), destination: destination, readOnly: readOnly,
-                                    createSource: true, mode: parts.count == 3 ? parts[2] : "")
+                                    createSource: true, mode: parts.count == 3 ? parts[2] : "",
+                                    propagation: propagations.first ?? MountPropagation.defaultMode)
+        }
+        guard propagations.isEmpty else {
+            throw APIError.invalidArgument("invalid mode: \(parts[2]): propagation is only for bind mounts")
         }
         guard VolumeStore.validName(parts[0]) else { throw VolumeError.invalidName(parts[0]) }
         return MountRequestSpec(source: .volume(parts[0]), destination: destination, readOnly: readOnly,
@@ -62,8 +71,12 @@ enum MountParser {
             guard source.hasPrefix("/") else {
                 throw VolumeError.invalidMount(type: type, reason: "invalid mount path: '\(source)' mount path must be absolute")
             }
+            let propagation = m.BindOptions?.Propagation.flatMap { $0.isEmpty ? nil : $0 } ?? MountPropagation.defaultMode
+            guard MountPropagation.modes.contains(propagation) else {
+                throw VolumeError.invalidMount(type: type, reason: "invalid propagation mode: \(propagation)")
+            }
             return MountRequestSpec(source: .bind(clean(source)), destination: destination, readOnly: readOnly,
-                                    createSource: false, mode: "")
+                                    createSource: false, mode: "", propagation: propagation)
         }
         let name = m.Source.flatMap { $0.isEmpty ? nil : $0 }
         if let name, !VolumeStore.validName(name) { throw VolumeError.invalidName(name) }

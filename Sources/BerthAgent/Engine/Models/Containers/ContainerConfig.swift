@@ -25,6 +25,8 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
     public var Healthcheck: HealthConfig?
     /// `ONBUILD` triggers of an image: instructions a build that starts `FROM` it runs first.
     public var OnBuild: [String]?
+    /// `--mac-address` as clients before API 1.44 send it (later ones put it in the endpoint settings).
+    public var MacAddress: String?
 
     public init() {}
 }

@@ -50,6 +50,8 @@ public struct EndpointRecord: Codable, Sendable, Equatable {
     /// Whether the container's default route leaves by this endpoint; nil: when it is `eth0`. (An overlay
     /// container's default route leaves by its `docker_gwbridge` endpoint, `eth1`.)
     public var defaultRoute: Bool? = nil
+    /// `--link-local-ip`: IPv4 link-local addresses (169.254.0.0/16) on the interface besides `address`.
+    public var linkLocal: [IPv4Address]? = nil
 
     public var routesDefault: Bool { defaultRoute ?? (interface == "eth0") }
 }
@@ -69,6 +71,7 @@ public struct PortBinding: Codable, Sendable, Equatable {
 public struct EndpointIPAMConfig: Codable, Sendable, Equatable {
     public var IPv4Address: String?
     public var IPv6Address: String?
+    public var LinkLocalIPs: [String]?
 }
 
 /// `NetworkingConfig.EndpointsConfig` values and `NetworkSettings.Networks` values.
