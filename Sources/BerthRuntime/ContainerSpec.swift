@@ -18,6 +18,8 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
     /// The root filesystem is already a full copy at `ContainerPaths.rootfs` (the vfs storage driver): it is
     /// bind-mounted as is instead of stacking `lowerDirs` with overlayfs. nil: overlayfs.
     public var rootfsCopied: Bool?
+    /// `--read-only`: the root filesystem is remounted read-only after pivot_root (mounts on it stay as they are).
+    public var readOnlyRoot: Bool?
 
     public init(id: String, hostname: String, lowerDirs: [String], process: ProcessSpec, memoryLimit: Int64? = nil,
                 pidsLimit: Int64? = nil, mounts: [MountSpec]? = nil) {
@@ -38,12 +40,38 @@ public struct MountSpec: Codable, Sendable, Equatable {
     public var readOnly: Bool
     /// A bind's propagation (`rprivate`, `rslave`, `rshared`, ...); nil: rprivate.
     public var propagation: String?
+    /// A tmpfs at `destination` (`--tmpfs`, `--mount type=tmpfs`) with these mount options instead of a bind of
+    /// `source`: `size=65536k,mode=1777` and the flag words `noexec`, `nosuid`, `nodev`, `ro`.
+    public var tmpfsOptions: String?
 
-    public init(source: String, destination: String, readOnly: Bool = false, propagation: String? = nil) {
+    public init(source: String, destination: String, readOnly: Bool = false, propagation: String? = nil,
+                tmpfsOptions: String? = nil) {
         self.source = source
         self.destination = destination
         self.readOnly = readOnly
         self.propagation = propagation
+        self.tmpfsOptions = tmpfsOptions
+    }
+
+    /// A tmpfs's mount(2) flags and data from `tmpfsOptions`: flag words become flags, the rest is data.
+    public var tmpfsFlagsAndData: (flags: UInt, data: String) {
+        var flags: UInt = 0
+        var data: [Substring] = []
+        for word in (tmpfsOptions ?? "").split(separator: ",") {
+            switch word {
+            case "noexec": flags |= UInt(MS_NOEXEC)
+            case "exec": flags &= ~UInt(MS_NOEXEC)
+            case "nosuid": flags |= UInt(MS_NOSUID)
+            case "suid": flags &= ~UInt(MS_NOSUID)
+            case "nodev": flags |= UInt(MS_NODEV)
+            case "dev": flags &= ~UInt(MS_NODEV)
+            case "ro": flags |= UInt(MS_RDONLY)
+            case "rw": flags &= ~UInt(MS_RDONLY)
+            case "rprivate", "private", "shared", "rshared", "slave", "rslave": break
+            default: data.append(word)
+            }
+        }
+        return (flags, data.joined(separator: ","))
     }
 
     /// The mount(2) flags of `propagation`.

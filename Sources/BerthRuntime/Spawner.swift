@@ -48,6 +48,7 @@ public enum ContainerSpawner {
                             c.net_mode = mode
                             c.netns_path = ns
                             c.net_files = UnsafePointer(files.pointer)
+                            c.readonly_rootfs = spec.readOnlyRoot == true ? 1 : 0
                             return berth_spawn_container(&c, err, errlen, execErrno)
                         }
                     }
@@ -112,8 +113,11 @@ struct CMounts {
         count = mounts.count
         pointer = .allocate(capacity: max(count, 1))
         for (i, m) in mounts.enumerated() {
+            let tmpfs = m.tmpfsOptions.map { _ in m.tmpfsFlagsAndData }
             pointer[i] = berth_mount(source: UnsafePointer(strdup(m.source)), target: UnsafePointer(strdup(m.destination)),
-                                     readonly: m.readOnly ? 1 : 0, propagation: UInt(m.propagationFlags))
+                                     readonly: m.readOnly ? 1 : 0, propagation: UInt(m.propagationFlags),
+                                     tmpfs: tmpfs == nil ? 0 : 1, tmpfs_flags: tmpfs?.flags ?? 0,
+                                     tmpfs_data: tmpfs.map { UnsafePointer(strdup($0.data)) } ?? nil)
         }
     }
 
@@ -121,6 +125,7 @@ struct CMounts {
         for i in 0..<count {
             Glibc.free(UnsafeMutableRawPointer(mutating: pointer[i].source))
             Glibc.free(UnsafeMutableRawPointer(mutating: pointer[i].target))
+            if let data = pointer[i].tmpfs_data { Glibc.free(UnsafeMutableRawPointer(mutating: data)) }
         }
         pointer.deallocate()
     }

@@ -252,6 +252,19 @@ static void mount_binds(const struct berth_container_spec *s, int errfd) {
     for (int i = 0; i < s->mount_count; i++) {
         const struct berth_mount *m = &s->mounts[i];
         struct stat st;
+        if (m->tmpfs) {
+            if (resolve_in_root(s->rootfs, m->target, 1, 0, target, sizeof target) != 0) {
+                int saved = errno;
+                report(errfd, 0, "create mount point %s: %s", m->target, strerror(saved));
+                _exit(126);
+            }
+            if (mount("tmpfs", target, "tmpfs", m->tmpfs_flags, m->tmpfs_data) != 0) {
+                int saved = errno;
+                report(errfd, 0, "error mounting tmpfs at \"%s\": %s", m->target, strerror(saved));
+                _exit(126);
+            }
+            continue;
+        }
         if (stat(m->source, &st) != 0) {
             int saved = errno;
             report(errfd, 0, "error mounting \"%s\": %s", m->source, strerror(saved));
@@ -369,6 +382,8 @@ static int container_main(void *arg) {
     if (syscall(SYS_pivot_root, ".", ".") != 0) fail(errfd, "pivot_root");
     if (umount2(".", MNT_DETACH) != 0) fail(errfd, "detach old root");
     if (chdir("/") != 0) fail(errfd, "chdir /");
+    if (s->readonly_rootfs && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
+        fail(errfd, "remount / read-only");
     exec_process(&s->process, errfd);
     return 127;
 }

@@ -275,7 +275,29 @@ struct ConformanceTests {
         #expect(pyLink.stdout == "['/linked:/pylink/db']\n", "\(pyLink)")
         let noTarget = d(["run", "--rm", "--link", "nosuch:x", "busybox", "true"])
         #expect(noTarget.status != 0 && noTarget.stderr.contains("could not get container for nosuch"), "\(noTarget)")
+        // docker rm --link: the link goes, the container stays
+        #expect(d(["create", "--name", "withlink", "--link", "linked:al", "busybox", "true"]).status == 0)
+        #expect(d(["rm", "--link", "withlink/al"]).status == 0)
+        #expect(d(["inspect", "-f", "{{json .HostConfig.Links}}", "withlink"]).stdout == "null\n")
+        #expect(d(["rm", "--link", "withlink/al"]).stderr.contains("No such container: withlink/al"))
+        #expect(d(["rm", "withlink"]).status == 0)
         #expect(d(["rm", "-f", "linked"]).status == 0)
+
+        // --read-only, --tmpfs and --mount type=tmpfs; cp into a read-only root is refused as dockerd does
+        let ro = d(["run", "--rm", "--read-only", "--tmpfs", "/run:size=1m", "--mount", "type=tmpfs,dst=/scratch,tmpfs-size=2097152",
+                    "busybox", "sh", "-c", "touch /x 2>/dev/null || echo refused; echo a > /run/a && echo b > /scratch/b && "
+                    + "cat /run/a /scratch/b; grep -E ' /run | /scratch ' /proc/mounts | cut -d' ' -f1-4"])
+        #expect(ro.stdout == "refused\na\nb\ntmpfs /scratch tmpfs rw,nosuid,nodev,noexec,relatime,size=2048k\n"
+                + "tmpfs /run tmpfs rw,nosuid,nodev,noexec,relatime,size=1024k\n" || ro.stdout.hasPrefix("refused\na\nb\n"), "\(ro)")
+        #expect(d(["create", "--name", "rofs", "--read-only", "--tmpfs", "/run", "--mount", "type=tmpfs,dst=/scratch", "busybox", "true"])
+            .status == 0)
+        #expect(d(["inspect", "-f", "{{.HostConfig.ReadonlyRootfs}} {{json .HostConfig.Tmpfs}} {{range .Mounts}}{{.Type}} {{.Destination}}{{end}}",
+                   "rofs"]).stdout == "true {\"/run\":\"\"} tmpfs /scratch\n")
+        try "x\n".write(toFile: work + "/x", atomically: true, encoding: .utf8)
+        #expect(d(["cp", work + "/x", "rofs:/"]).stderr.contains("container rootfs is marked read-only"))
+        #expect(d(["rm", "rofs"]).status == 0)
+        let pyRO = py("print(c.containers.run('busybox', ['sh', '-c', 'touch /x || echo refused; grep -c /t /proc/mounts'], read_only=True, tmpfs={'/t': 'size=1m'}, remove=True).decode().strip())")
+        #expect(pyRO.stdout.hasSuffix("refused\n1\n"), "\(pyRO)")
 
         // ONBUILD: the triggers run in the build that starts FROM the image, and are not handed on
         try "FROM busybox\nONBUILD RUN echo triggered > /onb\nONBUILD ENV X=1\n".write(toFile: work + "/onbase/Dockerfile", atomically: true, encoding: .utf8)

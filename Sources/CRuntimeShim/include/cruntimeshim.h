@@ -33,6 +33,10 @@ struct berth_mount {
     /// any mount is a slave or shared, the container's root is made a slave (rslave) instead of private, so that
     /// the host's mount events reach it, as runc does.
     unsigned long propagation;
+    /// Non-zero: a tmpfs is mounted at the target (source unused) with `tmpfs_flags` and `tmpfs_data`.
+    int tmpfs;
+    unsigned long tmpfs_flags;
+    const char *tmpfs_data;
 };
 
 /// The namespaces and root of a new container.
@@ -52,6 +56,8 @@ struct berth_container_spec {
     /// Files bind-mounted into the rootfs before pivot_root: source, target (inside the rootfs), ...; ends with NULL.
     /// The target is created when missing (/etc/hosts, /etc/resolv.conf, /etc/hostname).
     const char *const *net_files;
+    /// Non-zero: `/` is remounted read-only after pivot_root (`--read-only`).
+    int readonly_rootfs;
 };
 
 /// Starts a container: clone into new mount, PID, UTS, IPC and network namespaces, mount the overlay, /proc and a

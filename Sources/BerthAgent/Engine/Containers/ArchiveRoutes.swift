@@ -146,7 +146,7 @@ struct ContainerPathStat: Codable, Sendable {
 }
 
 extension ContainerStore {
-    /// Refuses a copy into a read-only volume or bind, with dockerd's words.
+    /// Refuses a copy into a read-only volume or bind, or into a read-only root filesystem, with dockerd's words.
     func checkWritable(_ reference: String, path: String) throws {
         let record = try find(reference)
         let clean = "/" + path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
@@ -156,12 +156,16 @@ extension ContainerStore {
         }
         let covering = (record.mounts ?? []).filter(inside)
             .max { $0.Destination.split(separator: "/").count < $1.Destination.split(separator: "/").count }
-        if let covering, !covering.RW { throw APIError.invalidArgument("mounted volume is marked read-only") }
+        if let covering {
+            if !covering.RW { throw APIError.invalidArgument("mounted volume is marked read-only") }
+        } else if record.hostConfig.ReadonlyRootfs ?? false {
+            throw APIError.invalidArgument("container rootfs is marked read-only")
+        }
     }
 
     /// The mounts of a stopped container that `docker cp` sees, outermost first (tmpfs mounts have nothing then).
     static func copyMounts(_ mounts: [MountPoint]) -> [MountPoint] {
-        mounts.filter { $0.Type == "volume" || $0.Type == "bind" }
+        mounts.filter { $0.Type == "volume" || $0.Type == "bind" }  // a tmpfs has nothing when stopped
             .sorted { $0.Destination.split(separator: "/").count < $1.Destination.split(separator: "/").count }
     }
 

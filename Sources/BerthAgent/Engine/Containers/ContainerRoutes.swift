@@ -66,8 +66,13 @@ enum ContainerRoutes {
                 : try JSONDecoder().decode(ContainerUpdateRequest.self, from: Data(request.body.readableBytesView))
             return try .json(await store.update(try request.parameter("id"), body))
         }
-        router.delete("/containers/{id}") { request in
-            try await store.remove(try request.parameter("id"), force: request.query.bool("force"),
+        router.delete("/containers/{id*}") { request in
+            let reference = try request.parameter("id")
+            if request.query.bool("link") {  // `docker rm --link PARENT/ALIAS`: the link goes, not the container
+                try await store.removeLink(reference)
+                return .noContent
+            }
+            try await store.remove(reference, force: request.query.bool("force"),
                                    removeVolumes: request.query.bool("v"))
             return .noContent
         }

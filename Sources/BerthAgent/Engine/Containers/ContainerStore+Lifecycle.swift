@@ -91,6 +91,7 @@ extension ContainerStore {
                                  lowerDirs: lower, process: process, memoryLimit: record.hostConfig.Memory,
                                  pidsLimit: record.hostConfig.PidsLimit, mounts: try mountSpecs(for: record))
         if storageDriver == .vfs { spec.rootfsCopied = true }
+        if record.hostConfig.ReadonlyRootfs == true { spec.readOnlyRoot = true }
         return spec
     }
 

@@ -33,6 +33,21 @@ extension ContainerStore {
         }
     }
 
+    /// `docker rm --link PARENT/ALIAS`: forgets the link of PARENT called ALIAS (a running container keeps its
+    /// files until it restarts, as with dockerd).
+    func removeLink(_ reference: String) throws {
+        let path = reference.hasPrefix("/") ? String(reference.dropFirst()) : reference
+        let parts = path.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, var parent = try? find(parts[0]) else {
+            throw ContainerError.noSuchContainer(reference)
+        }
+        let links = parent.hostConfig.Links ?? []
+        let kept = links.filter { Self.parseLink($0).alias != parts[1] }
+        guard kept.count < links.count else { throw ContainerError.noSuchContainer(reference) }
+        parent.hostConfig.Links = kept.isEmpty ? nil : kept
+        save(parent)
+    }
+
     /// What the links of a starting container add to its `/etc/hosts` and environment.
     func linkPlan(_ record: ContainerRecord) async throws -> LinkPlan {
         var plan = LinkPlan()

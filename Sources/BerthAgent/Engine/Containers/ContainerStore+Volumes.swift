@@ -14,6 +14,9 @@ extension ContainerStore {
     func resolveMounts(config: ContainerConfig, hostConfig: HostConfig,
                        imageConfig: ContainerConfig) async throws -> (mounts: [MountPoint], copyUp: [MountPoint]) {
         var requested: [MountRequestSpec] = []
+        for destination in (hostConfig.Tmpfs ?? [:]).keys {
+            _ = try MountParser.cleanDestination(destination, type: "tmpfs")
+        }
         for bind in hostConfig.Binds ?? [] { requested.append(try MountParser.parseBind(bind)) }
         for mount in hostConfig.Mounts ?? [] { requested.append(try MountParser.parseMount(mount)) }
         var seen: Set<String> = []
@@ -47,6 +50,9 @@ extension ContainerStore {
                                        rw: !r.readOnly, propagation: "")
                 mounts.append(mount)
                 if !r.noCopy { copyUp.append(mount) }
+            case .tmpfs:
+                mounts.append(MountPoint(type: "tmpfs", name: nil, source: "", destination: r.destination, driver: nil,
+                                         mode: "", rw: !r.readOnly, propagation: ""))
             }
         }
 
@@ -96,7 +102,12 @@ extension ContainerStore {
     /// The runtime's mounts of a container; refuses, as dockerd does at start, a bind whose propagation its
     /// source's mount cannot carry.
     func mountSpecs(for record: ContainerRecord) throws -> [MountSpec]? {
-        guard let mounts = record.mounts, !mounts.isEmpty else { return nil }
+        let tmpfs = (record.hostConfig.Tmpfs ?? [:]).map { destination, data in
+            MountSpec(source: "tmpfs", destination: MountParser.clean(destination),
+                      tmpfsOptions: MountParser.tmpfsOptions(data))
+        }
+        let mounts = record.mounts ?? []
+        guard !mounts.isEmpty || !tmpfs.isEmpty else { return nil }
         let needs = mounts.filter { $0.Type == "bind" && !$0.Propagation.hasSuffix("private") && !$0.Propagation.isEmpty }
         if !needs.isEmpty {
             let table = MountPropagation.parse((try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? "")
@@ -106,8 +117,20 @@ extension ContainerStore {
                 }
             }
         }
-        return mounts.map { MountSpec(source: $0.Source, destination: $0.Destination, readOnly: !$0.RW,
-                                      propagation: $0.Type == "bind" ? $0.Propagation : nil) }
+        let tmpfsMounts = (record.hostConfig.Mounts ?? []).filter { $0.Type == "tmpfs" }
+        let specs = mounts.map { mount -> MountSpec in
+            if mount.Type == "tmpfs" {
+                let options = tmpfsMounts.first { MountParser.clean($0.Target ?? "") == mount.Destination }?.TmpfsOptions
+                return MountSpec(source: "tmpfs", destination: mount.Destination,
+                                 tmpfsOptions: MountParser.tmpfsOptions(options) + (mount.RW ? "" : ",ro"))
+            }
+            return MountSpec(source: mount.Source, destination: mount.Destination, readOnly: !mount.RW,
+                             propagation: mount.Type == "bind" ? mount.Propagation : nil)
+        } + tmpfs
+        let depth = { (m: MountSpec) in m.destination.split(separator: "/").count }
+        return specs.enumerated().sorted { a, b in
+            depth(a.element) != depth(b.element) ? depth(a.element) < depth(b.element) : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// For each volume in use, the containers using it (running or not).

@@ -5,6 +5,8 @@ struct MountRequestSpec: Equatable {
         /// A named volume, or an anonymous one when nil.
         case volume(String?)
         case bind(String)
+        /// A tmpfs with these mount options (`--mount type=tmpfs`).
+        case tmpfs(String)
     }
 
     var source: Source
@@ -55,6 +57,16 @@ enum MountParser {
     /// One `HostConfig.Mounts` entry (`--mount type=volume|bind,src=,dst=,readonly`).
     static func parseMount(_ m: MountRequest) throws -> MountRequestSpec {
         let type = m.Type ?? ""
+        if type == "tmpfs" {
+            guard let target = m.Target, !target.isEmpty else {
+                throw VolumeError.invalidMount(type: type, reason: "field Target must not be empty")
+            }
+            if let source = m.Source, !source.isEmpty {
+                throw VolumeError.invalidMount(type: type, reason: "field Source must not be specified")
+            }
+            return MountRequestSpec(source: .tmpfs(tmpfsOptions(m.TmpfsOptions)),
+                                    destination: try cleanDestination(target, type: type), readOnly: m.ReadOnly ?? false)
+        }
         guard type == "volume" || type == "bind" else {
             if type.isEmpty { throw VolumeError.invalidMount(type: type, reason: "mount type unknown") }
             throw VolumeError.invalidMount(type: type, reason: "mount type \"\(type)\" is not supported by berthd")
@@ -82,6 +94,19 @@ enum MountParser {
         if let name, !VolumeStore.validName(name) { throw VolumeError.invalidName(name) }
         return MountRequestSpec(source: .volume(name), destination: destination, readOnly: readOnly,
                                 noCopy: m.VolumeOptions?.NoCopy ?? false, mode: "z")
+    }
+
+    /// The mount options of a tmpfs: dockerd's `noexec,nosuid,nodev`, then `size=` and `mode=` when given.
+    static func tmpfsOptions(_ options: MountRequest.TmpfsOptions?) -> String {
+        var words = ["noexec", "nosuid", "nodev"]
+        if let size = options?.SizeBytes, size > 0 { words.append("size=\(size)") }
+        if let mode = options?.Mode, mode > 0 { words.append("mode=" + String(mode, radix: 8)) }
+        return words.joined(separator: ",")
+    }
+
+    /// `--tmpfs DEST[:OPTIONS]` (`HostConfig.Tmpfs`): dockerd's defaults, then the given options.
+    static func tmpfsOptions(_ data: String) -> String {
+        data.isEmpty ? "noexec,nosuid,nodev" : "noexec,nosuid,nodev," + data
     }
 
     /// `CONTAINER[:ro|:rw]` of `--volumes-from`: the container and the read-only override, if any.

@@ -45,6 +45,10 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var DnsOptions: [String]?
     /// `--link NAME[:ALIAS]` (legacy links, default bridge).
     public var Links: [String]?
+    /// `--read-only`: the container's root filesystem is mounted read-only.
+    public var ReadonlyRootfs: Bool?
+    /// `--tmpfs DEST[:OPTIONS]`.
+    public var Tmpfs: [String: String]?
 
     /// docker's `{Type, Config}` of a container's log driver.
     public struct LogConfig: Codable, Sendable, Equatable {

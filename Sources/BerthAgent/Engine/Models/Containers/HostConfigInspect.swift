@@ -110,6 +110,8 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
         Dns = hostConfig.Dns ?? []
         DnsSearch = hostConfig.DnsSearch ?? []
         DnsOptions = hostConfig.DnsOptions ?? []
+        ReadonlyRootfs = hostConfig.ReadonlyRootfs ?? false
+        Tmpfs = hostConfig.Tmpfs.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     public func encode(to encoder: Encoder) throws { try encodeAllProperties(to: encoder) }

@@ -90,6 +90,10 @@ public struct MountRequest: Codable, Sendable, Equatable {
         public var Propagation: String?
         public var CreateMountpoint: Bool?
     }
+    public struct TmpfsOptions: Codable, Sendable, Equatable {
+        public var SizeBytes: Int64?
+        public var Mode: UInt32?
+    }
 
     public var `Type`: String?
     public var Source: String?
@@ -97,6 +101,7 @@ public struct MountRequest: Codable, Sendable, Equatable {
     public var ReadOnly: Bool?
     public var VolumeOptions: VolumeOptions?
     public var BindOptions: BindOptions?
+    public var TmpfsOptions: TmpfsOptions?
 
     public init(type: String?, source: String?, target: String?, readOnly: Bool? = nil) {
         self.Type = type
