@@ -79,11 +79,13 @@ public struct DNSQuery: Equatable, Sendable {
 /// The files docker writes for a container's network sandbox.
 public enum SandboxFiles {
     /// `/etc/hosts`: loopback lines, then the container's own address with its host name (and aliases).
-    public static func hosts(hostname: String, addresses: [IPv4Address], extra: [String] = []) -> String {
+    public static func hosts(hostname: String, addresses: [IPv4Address], extra: [String] = [],
+                             addresses6: [IPv6Address] = []) -> String {
         var lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", "fe00::0\tip6-localnet",
                      "ff00::0\tip6-mcastprefix", "ff02::1\tip6-allnodes", "ff02::2\tip6-allrouters"]
         lines += extra
         for a in addresses { lines.append("\(a)\t\(hostname)") }
+        for a in addresses6 { lines.append("\(a)\t\(hostname)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -98,28 +100,10 @@ public enum SandboxFiles {
         var address = String(entry[entry.index(after: separator)...])
         if address.hasPrefix("[") && address.hasSuffix("]") { address = String(address.dropFirst().dropLast()) }
         if address == "host-gateway", let gateway { address = gateway.description }
-        guard IPv4Address(address) != nil || isIPv6(address) else {
+        guard IPv4Address(address) != nil || IPv6Address(address) != nil else {
             throw BerthError.invalidArgument("invalid IP address in add-host: \"\(address)\"")
         }
         return address + "\t" + name
-    }
-
-    /// A plain IPv6 address (hex groups and colons, at most one `::`, an IPv4 tail allowed).
-    public static func isIPv6(_ text: String) -> Bool {
-        guard text.contains(":"), text.count <= 45 else { return false }
-        var groups = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        if let last = groups.last, last.contains(".") {
-            guard IPv4Address(last) != nil else { return false }
-            groups.removeLast()
-            groups.append("0")
-            groups.append("0")
-        }
-        let chars = Array(text)
-        let compressed = chars.indices.dropLast().filter { chars[$0] == ":" && chars[$0 + 1] == ":" }.count
-        guard compressed <= 1, !text.contains(":::") else { return false }
-        let nonEmpty = groups.filter { !$0.isEmpty }
-        guard nonEmpty.allSatisfy({ $0.count <= 4 && $0.allSatisfy(\.isHexDigit) }) else { return false }
-        return compressed == 1 ? nonEmpty.count < 8 : groups.count == 8 && nonEmpty.count == 8
     }
 
     /// `--dns`, `--dns-search` and `--dns-option` of a container; empty lists keep the host's.

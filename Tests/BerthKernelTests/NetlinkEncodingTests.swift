@@ -40,6 +40,14 @@ import Testing
         #expect(try encode(.addAddress(a, replace: true)) == Recorded.replaceAddress)
     }
 
+    /// IPv6: an address without duplicate address detection and a default route, as `ip -6` sends them.
+    @Test func ipv6() throws {
+        let a = InterfaceAddress6(address: IPv6Address("2001:db8:1::2")!, prefix: 64, device: .name("bkbr0"))
+        #expect(try encode(.addAddress6(a), 1_796_423_046) == Recorded.addAddress6)
+        let r = IPv6Route(gateway: IPv6Address("2001:db8:1::1"), device: .name("bkbr0"))
+        #expect(try encode(.addRoute6(r), 1_796_423_046) == Recorded.addDefaultRoute6)
+    }
+
     @Test func routes() throws {
         let def = IPv4Route(gateway: IPv4Address("172.30.0.1"), device: .name("eth0"), onlink: true)
         #expect(try encode(.addRoute(def, replace: false)) == Recorded.addDefaultRoute)

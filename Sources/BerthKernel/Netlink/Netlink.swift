@@ -64,6 +64,8 @@ extension NetlinkSession {
     // MARK: routes
 
     public func addRoute(_ r: IPv4Route) throws { try perform(.addRoute(r, replace: false)) }
+    public func addAddress6(_ a: InterfaceAddress6) throws { try perform(.addAddress6(a)) }
+    public func addRoute6(_ r: IPv6Route) throws { try perform(.addRoute6(r)) }
     public func replaceRoute(_ r: IPv4Route) throws { try perform(.addRoute(r, replace: true)) }
     public func deleteRoute(_ r: IPv4Route) throws { try perform(.deleteRoute(r)) }
     /// IPv4 routes of every table, each naming its device by index.

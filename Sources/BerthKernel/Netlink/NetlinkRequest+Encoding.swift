@@ -86,6 +86,23 @@ extension NetlinkRequest {
             w.ifaddrmsg(prefix: 0, index: 0)
             return w.finish()
 
+        case .addAddress6(let a):
+            // as `ip -6 addr add A/P dev D nodad`: the flag fits in ifaddrmsg's eight bits, so no IFA_FLAGS
+            var w = NetlinkWriter(type: RTNL.RTM_NEWADDR, flags: create, sequence: sequence)
+            w.ifaddrmsg(prefix: UInt8(a.prefix), index: try context.index(a.device), family: RTNL.AF_INET6,
+                        flags: a.noDAD ? UInt8(RTNL.IFA_F_NODAD) : 0)
+            w.attribute(RTNL.IFA_LOCAL, a.address.bytes)
+            w.attribute(RTNL.IFA_ADDRESS, a.address.bytes)
+            return w.finish()
+        case .addRoute6(let r):
+            var w = NetlinkWriter(type: RTNL.RTM_NEWROUTE, flags: create, sequence: sequence)
+            w.rtmsg(IPv4Route(), dstLength: UInt8(r.destination?.prefix ?? 0), table: RTNL.RT_TABLE_MAIN,
+                    protocolID: RTNL.RTPROT_BOOT, scope: .universe, type: RTNL.RTN_UNICAST, family: RTNL.AF_INET6)
+            // `ip -6 route add default` names the destination `::/0`
+            w.attribute(RTNL.RTA_DST, (r.destination?.address ?? IPv6Address(high: 0, low: 0)).bytes)
+            if let g = r.gateway { w.attribute(RTNL.RTA_GATEWAY, g.bytes) }
+            if let dev = r.device { w.attribute(RTNL.RTA_OIF, u32: UInt32(bitPattern: try context.index(dev))) }
+            return w.finish()
         case .addRoute(let r, let isReplace):
             return try Self.route(RTNL.RTM_NEWROUTE, isReplace ? replace : create, r, sequence, context)
         case .deleteRoute(let r):
@@ -201,17 +218,18 @@ extension NetlinkWriter {
     }
 
     /// `struct ifaddrmsg` for IPv4.
-    mutating func ifaddrmsg(prefix: UInt8, index: Int32) {
-        u8(RTNL.AF_INET)
+    mutating func ifaddrmsg(prefix: UInt8, index: Int32, family: UInt8 = RTNL.AF_INET, flags: UInt8 = 0) {
+        u8(family)
         u8(prefix)
-        u8(0)
+        u8(flags)
         u8(0)
         i32(index)
     }
 
-    /// `struct rtmsg` for IPv4.
-    mutating func rtmsg(_ r: IPv4Route, dstLength: UInt8, table: UInt8, protocolID: UInt8, scope: RouteScope, type: UInt8) {
-        u8(RTNL.AF_INET)
+    /// `struct rtmsg` (IPv4 unless `family` says otherwise).
+    mutating func rtmsg(_ r: IPv4Route, dstLength: UInt8, table: UInt8, protocolID: UInt8, scope: RouteScope, type: UInt8,
+                        family: UInt8 = RTNL.AF_INET) {
+        u8(family)
         u8(dstLength)
         u8(0)
         u8(0)

@@ -10,6 +10,8 @@ public enum NetlinkRequest: Sendable, Equatable {
     case deleteAddress(InterfaceAddress)
     case listAddresses
     case addRoute(IPv4Route, replace: Bool)
+    case addAddress6(InterfaceAddress6)
+    case addRoute6(IPv6Route)
     case deleteRoute(IPv4Route)
     case listRoutes
     case replaceNeighbour(Neighbour)
@@ -58,6 +60,8 @@ extension NetlinkRequest: CustomStringConvertible {
         case .deleteAddress(let a): return "delete address \(a)"
         case .listAddresses: return "list addresses"
         case .addRoute(let r, let replace): return (replace ? "replace" : "add") + " route \(r)"
+        case .addAddress6(let a): return "add address \(a)"
+        case .addRoute6(let r): return "add route \(r)"
         case .deleteRoute(let r): return "delete route \(r)"
         case .listRoutes: return "list routes"
         case .replaceNeighbour(let n): return "replace neighbour \(n)"

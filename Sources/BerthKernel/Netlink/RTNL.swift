@@ -41,6 +41,7 @@ public enum RTNL {
     // address families
     public static let AF_UNSPEC: UInt8 = 0
     public static let AF_INET: UInt8 = 2
+    public static let AF_INET6: UInt8 = 10
     public static let AF_BRIDGE: UInt8 = 7
 
     // net/if.h
@@ -75,6 +76,8 @@ public enum RTNL {
     public static let IFA_ADDRESS: UInt16 = 1
     public static let IFA_LOCAL: UInt16 = 2
     public static let IFA_LABEL: UInt16 = 3
+    public static let IFA_FLAGS: UInt16 = 8
+    public static let IFA_F_NODAD: UInt32 = 0x02
 
     // linux/rtnetlink.h routes
     public static let RTA_DST: UInt16 = 1

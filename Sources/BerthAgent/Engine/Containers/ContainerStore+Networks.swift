@@ -167,6 +167,11 @@ extension ContainerStore {
                 entry.IPAddress = e.address.description
                 entry.IPPrefixLen = pool.subnet.prefix
                 entry.MacAddress = e.mac
+                if let address6 = e.address6, let pool6 = network.activePool6 {
+                    entry.GlobalIPv6Address = address6.description
+                    entry.GlobalIPv6PrefixLen = pool6.subnet.prefix
+                    entry.IPv6Gateway = pool6.gateway.description
+                }
                 if network.resolvesNames {
                     entry.DNSNames = [record.name] + e.aliases
                     entry.Aliases = e.aliases  // dockerd 20.10: the configured aliases and the short ID
@@ -177,6 +182,9 @@ extension ContainerStore {
                     settings.IPAddress = entry.IPAddress ?? ""
                     settings.IPPrefixLen = pool.subnet.prefix
                     settings.MacAddress = e.mac
+                    settings.GlobalIPv6Address = entry.GlobalIPv6Address ?? ""
+                    settings.GlobalIPv6PrefixLen = entry.GlobalIPv6PrefixLen ?? 0
+                    settings.IPv6Gateway = entry.IPv6Gateway ?? ""
                 }
             }
             settings.Networks[network.name] = entry

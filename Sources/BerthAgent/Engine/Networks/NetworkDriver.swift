@@ -66,8 +66,16 @@ public struct BridgeDriver: NetworkDriver {
             }
             try host.replaceAddress(InterfaceAddress(address: pool.gateway, prefix: pool.subnet.prefix,
                                                      device: .name(bridge)))
+            if let pool6 = network.activePool6 {
+                namespaces.sysctl("net.ipv6.conf.\(bridge).disable_ipv6", "0", in: .current)
+                do {
+                    try host.addAddress6(InterfaceAddress6(address: pool6.gateway, prefix: pool6.subnet.prefix,
+                                                           device: .name(bridge)))
+                } catch let e as NetlinkError where e.isExists {}
+            }
             try host.setLink(.name(bridge), LinkChange(up: true))
         }
+        if network.activePool6 != nil { namespaces.sysctl("net.ipv6.conf.all.forwarding", "1", in: .current) }
         namespaces.sysctl("net.ipv4.ip_forward", "1", in: .current)
         namespaces.sysctl("net.ipv4.conf.\(bridge).route_localnet", "1", in: .current)
         try firewall.ensure(FirewallRules.network(bridge: bridge, subnet: pool.subnet, isInternal: network.internal,
@@ -108,6 +116,13 @@ public struct BridgeDriver: NetworkDriver {
                 }
                 if !network.internal, endpoint.routesDefault {
                     try box.addRoute(IPv4Route(gateway: pool.gateway, device: .name(endpoint.interface)))
+                }
+                if let address6 = endpoint.address6, let pool6 = network.activePool6 {
+                    try box.addAddress6(InterfaceAddress6(address: address6, prefix: pool6.subnet.prefix,
+                                                          device: .name(endpoint.interface)))
+                    if !network.internal, endpoint.routesDefault {
+                        try box.addRoute6(IPv6Route(gateway: pool6.gateway, device: .name(endpoint.interface)))
+                    }
                 }
             }
             try restore(network, endpoint: endpoint)

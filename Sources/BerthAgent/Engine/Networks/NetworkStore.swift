@@ -153,10 +153,21 @@ public actor NetworkStore {
             }
             throw NetworkError.unsupportedDriver(driverName)
         }
-        let configs = request.IPAM?.Config ?? []
+        let all = request.IPAM?.Config ?? []
+        let configs = all.filter { !($0.Subnet ?? "").contains(":") }
+        let configs6 = all.filter { ($0.Subnet ?? "").contains(":") }
         guard configs.count <= 1 else { throw NetworkError.invalid("berthd supports one IPv4 subnet per network") }
+        guard configs6.count <= 1 else { throw NetworkError.invalid("berthd supports one IPv6 subnet per network") }
+        let enableIPv6 = request.EnableIPv6 ?? false
+        if (enableIPv6 || !configs6.isEmpty), driverName != "bridge" {
+            throw NetworkError.invalid("IPv6 is supported on bridge networks only (not \(driverName))")
+        }
         if driver.scope == .global { return try await createGlobal(request, driver: driver, config: configs.first) }
         let pool = try Self.pool(configs.first, avoiding: registry.subnets)
+        let pool6 = try configs6.first.map { try Self.pool6($0, avoiding: registry.networks.values.compactMap(\.pool6?.subnet)) }
+        if enableIPv6, pool6 == nil {
+            throw NetworkError.invalid("could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network (give one with --subnet)")
+        }
         let id = EngineNaming.randomID()
         let options = request.Options ?? [:]
         var createdParent: Bool?
@@ -177,6 +188,8 @@ public actor NetworkStore {
                                    userSubnet: !(configs.first?.Subnet ?? "").isEmpty, predefined: false,
                                    labels: request.Labels ?? [:], options: options, scope: driver.scope)
         record.createdParent = createdParent
+        record.pool6 = pool6
+        record.enableIPv6 = enableIPv6 ? true : nil
         do {
             try ensureUp(record)
         } catch {
@@ -216,6 +229,29 @@ public actor NetworkStore {
         } catch let failure as IPv4Pool.Failure {
             throw NetworkError.pool(failure)
         } catch let error as BerthError {
+            throw NetworkError.invalid("\(error)")
+        }
+    }
+
+    /// The IPv6 pool of a new network from its `--subnet` and `--gateway`.
+    static func pool6(_ config: IPAMPoolConfig, avoiding used: [IPv6Network]) throws -> IPv6Pool {
+        let text = config.Subnet ?? ""
+        let subnet: IPv6Network
+        do { subnet = try IPv6Network(parsing: text, strict: false) } catch {
+            throw NetworkError.invalid("invalid subnet \(text): invalid CIDR address: \(text)")
+        }
+        if let other = used.first(where: { $0.overlaps(subnet) }) {
+            throw NetworkError.invalid("invalid pool request: Pool overlaps with other one on this address space (\(other))")
+        }
+        if let range = config.IPRange, !range.isEmpty {
+            throw NetworkError.invalid("an IPv6 --ip-range is not supported by berthd")
+        }
+        let gateway = try config.Gateway.flatMap { text -> IPv6Address? in
+            if text.isEmpty { return nil }
+            guard let a = IPv6Address(text) else { throw NetworkError.invalid("invalid gateway address \(text)") }
+            return a
+        }
+        do { return try IPv6Pool(subnet: subnet, gateway: gateway) } catch {
             throw NetworkError.invalid("\(error)")
         }
     }
@@ -273,6 +309,15 @@ public actor NetworkStore {
         for name in names {
             let network = try find(name)
             _ = try Self.macAddress(endpointsConfig[name]?.MacAddress)
+            if let requested6 = endpointsConfig[name]?.IPAMConfig?.IPv6Address, !requested6.isEmpty {
+                guard let a = IPv6Address(requested6) else { throw NetworkError.invalid("invalid IPv6 address: \(requested6)") }
+                guard let pool6 = network.activePool6, network.userSubnet || network.pool6 != nil else {
+                    throw NetworkError.staticIPOnDefault
+                }
+                guard pool6.subnet.contains(a) else {
+                    throw NetworkError.invalid("invalid endpoint settings:\nno configured subnet or ip-range contain the IP address \(a)")
+                }
+            }
             _ = try Self.linkLocalAddresses(endpointsConfig[name]?.IPAMConfig?.LinkLocalIPs)
             if let requested = endpointsConfig[name]?.IPAMConfig?.IPv4Address, !requested.isEmpty {
                 guard drivers.driver(for: network) != nil, !network.predefined, network.userSubnet else {
@@ -357,7 +402,8 @@ public actor NetworkStore {
             let resolver = mine.first.flatMap { registry.networks[$0.networkID] }
                 .flatMap { $0.resolvesNames ? $0.pool?.gateway : nil }
             return (.path(box.path), try sandboxes.writeFiles(directory: request.directory, hostname: request.hostname,
-                                                               addresses: mine.map(\.address), embeddedServer: resolver,
+                                                               addresses: mine.map(\.address),
+                                                               addresses6: mine.compactMap(\.address6), embeddedServer: resolver,
                                                                extraLines: try extraHostLines(request), dns: request.dns))
         } catch {
             release(request.id)
@@ -396,6 +442,18 @@ public actor NetworkStore {
         } catch let failure as EndpointAllocator.Failure {
             throw NetworkError(failure)
         }
+        var address6: IPv6Address?
+        if let pool6 = network.activePool6 {
+            let requested6 = try settings.IPAMConfig?.IPv6Address.flatMap { text -> IPv6Address? in
+                if text.isEmpty { return nil }
+                guard let a = IPv6Address(text) else { throw NetworkError.invalid("invalid IPv6 address: \(text)") }
+                return a
+            }
+            let taken6 = Set(registry.allEndpoints.filter { $0.networkID == network.id }.compactMap(\.address6))
+            do { address6 = try pool6.allocate(requested: requested6, taken: taken6) } catch {
+                throw NetworkError.invalid("\(error)")
+            }
+        }
         let mac = try Self.macAddress(settings.MacAddress) ?? EndpointAllocator.mac(for: address)
         let linkLocal = try Self.linkLocalAddresses(settings.IPAMConfig?.LinkLocalIPs)
         var aliases = settings.Aliases ?? []
@@ -407,7 +465,8 @@ public actor NetworkStore {
                                       interface: EndpointAllocator.interface(used: Set(mine.map(\.interface))),
                                       hostVeth: EndpointAllocator.hostVeth(endpointID: endpointID), address: address,
                                       mac: mac, aliases: aliases, ports: ports,
-                                      defaultRoute: defaultRoute, linkLocal: linkLocal.isEmpty ? nil : linkLocal)
+                                      defaultRoute: defaultRoute, linkLocal: linkLocal.isEmpty ? nil : linkLocal,
+                                      address6: address6)
         do {
             do { try ensureUp(network) } catch { throw NetworkError.kernel("\(error)") }
             try sandboxes.plug(endpoint, network: network, driver: driver, into: box)

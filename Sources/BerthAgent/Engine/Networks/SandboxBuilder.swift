@@ -68,10 +68,12 @@ struct SandboxBuilder: Sendable {
 
     /// The files of a container with its own sandbox: its addresses in `/etc/hosts`, the embedded DNS server (when
     /// its first network resolves names) or the host's servers in `/etc/resolv.conf`.
-    func writeFiles(directory: String, hostname: String, addresses: [IPv4Address], embeddedServer: IPv4Address?,
-                    extraLines: [String] = [], dns: SandboxFiles.DNSSettings = .init()) throws -> [BindFile] {
+    func writeFiles(directory: String, hostname: String, addresses: [IPv4Address], addresses6: [IPv6Address] = [],
+                    embeddedServer: IPv4Address?, extraLines: [String] = [],
+                    dns: SandboxFiles.DNSSettings = .init()) throws -> [BindFile] {
         try write(directory: directory, hostname: hostname,
-                  hosts: SandboxFiles.hosts(hostname: hostname, addresses: addresses, extra: extraLines),
+                  hosts: SandboxFiles.hosts(hostname: hostname, addresses: addresses, extra: extraLines,
+                                            addresses6: addresses6),
                   resolv: SandboxFiles.resolvConf(hostResolvConf: hostResolvConf, embeddedServer: embeddedServer,
                                                   dns: dns))
     }

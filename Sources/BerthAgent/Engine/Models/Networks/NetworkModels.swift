@@ -26,6 +26,13 @@ public struct NetworkRecord: Codable, Sendable, Equatable {
     public var attachable: Bool? = nil
     /// Whether the driver made the network's parent interface (a macvlan's VLAN sub-interface), to remove with it.
     public var createdParent: Bool? = nil
+    /// `--ipv6`: endpoints also get an address of `pool6`.
+    public var enableIPv6: Bool? = nil
+    /// An IPv6 `--subnet` (and `--gateway`): kept and shown even without `--ipv6`, as dockerd does.
+    public var pool6: IPv6Pool? = nil
+
+    /// The IPv6 pool endpoints get addresses from: only with `--ipv6`.
+    public var activePool6: IPv6Pool? { enableIPv6 == true ? pool6 : nil }
 
     /// Names on the default bridge are not resolved (docker's legacy links aside).
     public var resolvesNames: Bool { (driver == "bridge" || driver == "overlay") && !predefined }
@@ -52,6 +59,8 @@ public struct EndpointRecord: Codable, Sendable, Equatable {
     public var defaultRoute: Bool? = nil
     /// `--link-local-ip`: IPv4 link-local addresses (169.254.0.0/16) on the interface besides `address`.
     public var linkLocal: [IPv4Address]? = nil
+    /// The endpoint's IPv6 address on a network with `--ipv6`.
+    public var address6: IPv6Address? = nil
 
     public var routesDefault: Bool { defaultRoute ?? (interface == "eth0") }
 }
