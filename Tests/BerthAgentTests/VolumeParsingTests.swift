@@ -23,8 +23,28 @@ import Testing
         #expect(bind.source == .bind("/etc") && bind.readOnly && !bind.createSource)
         let anonymous = try MountParser.parseMount(MountRequest(type: "volume", source: nil, target: "/cache"))
         #expect(anonymous.source == .volume(nil))
-        #expect(throws: VolumeError.self) { try MountParser.parseMount(MountRequest(type: "tmpfs", source: nil, target: "/t")) }
+        let tmpfs = try MountParser.parseMount(MountRequest(type: "tmpfs", source: nil, target: "/t"))
+        #expect(tmpfs.source == .tmpfs("noexec,nosuid,nodev") && tmpfs.destination == "/t")
+        var sized = MountRequest(type: "tmpfs", source: nil, target: "/s")
+        sized.TmpfsOptions = .init(SizeBytes: 2_097_152, Mode: 0o1777)
+        #expect(try MountParser.parseMount(sized).source == .tmpfs("noexec,nosuid,nodev,size=2097152,mode=1777"))
+        #expect(throws: VolumeError.self) { try MountParser.parseMount(MountRequest(type: "tmpfs", source: "x", target: "/t")) }
+        #expect(throws: VolumeError.self) { try MountParser.parseMount(MountRequest(type: "npipe", source: nil, target: "/t")) }
         #expect(throws: VolumeError.self) { try MountParser.parseMount(MountRequest(type: "bind", source: "rel", target: "/t")) }
+    }
+
+    /// Bind propagation: rprivate unless one mode word says otherwise; two words, or one on a volume, are refused.
+    @Test func propagation() throws {
+        #expect(try MountParser.parseBind("/srv:/x").propagation == "rprivate")
+        #expect(try MountParser.parseBind("/srv:/x:ro,rslave").propagation == "rslave")
+        #expect(try MountParser.parseBind("data:/x").propagation == "")
+        #expect(throws: VolumeError.self) { try MountParser.parseBind("/srv:/x:rslave,rshared") }
+        #expect(throws: (any Error).self) { try MountParser.parseBind("data:/x:rshared") }
+        var m = MountRequest(type: "bind", source: "/srv", target: "/x")
+        m.BindOptions = .init(Propagation: "rshared", CreateMountpoint: nil)
+        #expect(try MountParser.parseMount(m).propagation == "rshared")
+        m.BindOptions = .init(Propagation: "sideways", CreateMountpoint: nil)
+        #expect(throws: VolumeError.self) { try MountParser.parseMount(m) }
     }
 
     @Test func volumesFrom() throws {
