@@ -47,7 +47,7 @@ extension ContainerStore {
     }
 
     func networkRequest(_ record: ContainerRecord) throws -> ContainerNetworkRequest {
-        var mode = record.networkMode
+        var mode = record.primaryDisconnected == true ? NetworkMode.none : record.networkMode
         var joined: String?
         if case .container(let reference) = mode {
             let other = try find(reference)
@@ -88,7 +88,9 @@ extension ContainerStore {
         }
         var config = record.networkingConfig ?? NetworkingConfig()
         var endpoints = config.EndpointsConfig ?? [:]
-        if endpoints[target.name] != nil || mode.names(networkName: target.name, id: target.id) {
+        let primary = mode.names(networkName: target.name, id: target.id)
+        let reconnecting = primary && record.primaryDisconnected == true
+        if !reconnecting, endpoints[target.name] != nil || primary {
             if record.state.Running || endpoints[target.name] != nil {
                 throw NetworkError.alreadyConnected(container: record.name, network: target.name)
             }
@@ -97,6 +99,7 @@ extension ContainerStore {
         if record.state.Running {
             try await networks.connectRunning(try networkRequest(record), network: target.id, settings: settings)
         }
+        if reconnecting { record.primaryDisconnected = nil }
         endpoints[target.name] = settings
         config.EndpointsConfig = endpoints
         record.networkingConfig = config
@@ -113,6 +116,7 @@ extension ContainerStore {
         var record = try find(reference)
         let target = try await networks.find(network)
         let namedByMode = record.networkMode.names(networkName: target.name, id: target.id)
+            && record.primaryDisconnected != true
         var config = record.networkingConfig ?? NetworkingConfig()
         var endpoints = config.EndpointsConfig ?? [:]
         let configured = endpoints[target.name] != nil || namedByMode
@@ -124,7 +128,7 @@ extension ContainerStore {
         endpoints.removeValue(forKey: target.name)
         config.EndpointsConfig = endpoints
         record.networkingConfig = config
-        if namedByMode { record.hostConfig.NetworkMode = NetworkMode.none }
+        if namedByMode { record.primaryDisconnected = true }
         save(record)
     }
 
@@ -145,7 +149,8 @@ extension ContainerStore {
         var names: [String] = []
         switch mode {
         case .container: break
-        case .none, .host, .bridge, .network: names = [mode.primaryNetwork ?? mode.text]
+        case .none, .host, .bridge, .network:
+            if record.primaryDisconnected != true { names = [mode.primaryNetwork ?? mode.text] }
         }
         let configured = record.networkingConfig?.EndpointsConfig ?? [:]
         names += configured.keys.filter { !names.contains($0) }.sorted()

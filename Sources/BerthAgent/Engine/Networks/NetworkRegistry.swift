@@ -92,7 +92,10 @@ struct NetworkRegistry {
     func hasEndpoints(on networkID: String) -> Bool { allEndpoints.contains { $0.networkID == networkID } }
 
     /// Addresses held on a network.
-    func takenAddresses(on networkID: String) -> Set<IPv4Address> { Set(endpoints(on: networkID).map(\.address)) }
+    /// The addresses of the network's endpoints and its `--aux-address`es.
+    func takenAddresses(on networkID: String) -> Set<IPv4Address> {
+        Set(endpoints(on: networkID).map(\.address)).union((networks[networkID]?.auxiliary ?? [:]).values)
+    }
 
     /// Host ports published by any endpoint.
     var publishedPorts: Set<EndpointAllocator.HostPort> {

@@ -11,7 +11,8 @@ extension NetworkResource {
         }
         let config = record.pool.map { pool -> [IPAMPoolConfig] in
             [IPAMPoolConfig(Subnet: pool.subnet.description, IPRange: pool.range?.description,
-                            Gateway: pool.gateway.description, AuxiliaryAddresses: nil)]
+                            Gateway: pool.gateway.description,
+                            AuxiliaryAddresses: record.auxiliary.map { $0.mapValues(\.description) })]
         } ?? []
         let config6 = record.pool6.map { pool in
             [IPAMPoolConfig(Subnet: pool.subnet.description, IPRange: nil,

@@ -190,6 +190,7 @@ public actor NetworkStore {
         record.createdParent = createdParent
         record.pool6 = pool6
         record.enableIPv6 = enableIPv6 ? true : nil
+        record.auxiliary = try Self.auxiliary(configs.first?.AuxiliaryAddresses, pool: pool)
         do {
             try ensureUp(record)
         } catch {
@@ -231,6 +232,18 @@ public actor NetworkStore {
         } catch let error as BerthError {
             throw NetworkError.invalid("\(error)")
         }
+    }
+
+    /// `--aux-address NAME=ADDR`: each in the subnet, as dockerd requires.
+    static func auxiliary(_ given: [String: String]?, pool: IPv4Pool) throws -> [String: IPv4Address]? {
+        guard let given, !given.isEmpty else { return nil }
+        var out: [String: IPv4Address] = [:]
+        for (name, text) in given {
+            guard let a = IPv4Address(text) else { throw NetworkError.invalid("invalid auxiliary address \(name)=\(text)") }
+            guard pool.subnet.contains(a) else { throw NetworkError.invalid("no matching subnet for aux-address \(a)") }
+            out[name] = a
+        }
+        return out
     }
 
     /// The IPv6 pool of a new network from its `--subnet` and `--gateway`.

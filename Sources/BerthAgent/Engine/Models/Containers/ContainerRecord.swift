@@ -22,6 +22,9 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
     /// dockerd's HasBeenManuallyStopped: set by `docker stop`, `docker kill` and `rm -f`, cleared by start. The
     /// restart policy then leaves it stopped, and so does the agent's start for `unless-stopped`.
     public var manuallyStopped: Bool? = nil
+    /// `docker network disconnect` from the network its `--network` names: `HostConfig.NetworkMode` keeps the
+    /// name (as dockerd's does) while the container has no endpoint there until it is connected again.
+    public var primaryDisconnected: Bool? = nil
     /// Volumes and binds resolved at create (nil: none).
     public var mounts: [MountPoint]?
     /// `NetworkingConfig` of the create request, plus networks connected later (`docker network connect`).

@@ -31,6 +31,9 @@ public struct NetworkRecord: Codable, Sendable, Equatable {
     /// An IPv6 `--subnet` (and `--gateway`): kept and shown even without `--ipv6`, as dockerd does.
     public var pool6: IPv6Pool? = nil
 
+    /// `--aux-address NAME=ADDR`: addresses of the subnet IPAM never hands out.
+    public var auxiliary: [String: IPv4Address]? = nil
+
     /// The IPv6 pool endpoints get addresses from: only with `--ipv6`.
     public var activePool6: IPv6Pool? { enableIPv6 == true ? pool6 : nil }
 
