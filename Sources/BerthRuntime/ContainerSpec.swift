@@ -20,6 +20,18 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
     public var rootfsCopied: Bool?
     /// `--read-only`: the root filesystem is remounted read-only after pivot_root (mounts on it stay as they are).
     public var readOnlyRoot: Bool?
+    /// `--pid host`, `--uts host`, `--ipc host`: the host's namespace instead of a new one.
+    public var hostPID: Bool?
+    public var hostUTS: Bool?
+    public var hostIPC: Bool?
+    /// `--shm-size` in bytes; nil: 64 MiB.
+    public var shmSize: Int64?
+    /// `--domainname`.
+    public var domainname: String?
+    /// `--sysctl KEY=VALUE`, written after pivot_root.
+    public var sysctls: [String: String]?
+    /// `--device HOST[:CONTAINER]`.
+    public var devices: [DeviceSpec]?
 
     public init(id: String, hostname: String, lowerDirs: [String], process: ProcessSpec, memoryLimit: Int64? = nil,
                 pidsLimit: Int64? = nil, mounts: [MountSpec]? = nil) {

@@ -30,6 +30,14 @@ public enum ContainerSpawner {
                     spec.hostname.withCString { hostname in
                         let files = CStringArray((spec.networkFiles ?? []).flatMap { [$0.source, $0.target] })
                         defer { files.free() }
+                        let sysctls = CStringArray((spec.sysctls ?? [:]).sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+                        defer { sysctls.free() }
+                        let devicePaths = CStringArray((spec.devices ?? []).map(\.path))
+                        defer { devicePaths.free() }
+                        let devices = (spec.devices ?? []).enumerated().map { i, d in
+                            berth_device(path: devicePaths.pointer[i], mode: d.mode, major: d.major, minor: d.minor,
+                                         uid: d.uid, gid: d.gid)
+                        }
                         let (mode, nsPath): (Int32, String) = {
                             switch spec.network ?? .new {
                             case .new: return (0, "")
@@ -49,7 +57,19 @@ public enum ContainerSpawner {
                             c.netns_path = ns
                             c.net_files = UnsafePointer(files.pointer)
                             c.readonly_rootfs = spec.readOnlyRoot == true ? 1 : 0
-                            return berth_spawn_container(&c, err, errlen, execErrno)
+                            c.share = (spec.hostPID == true ? Int32(BERTH_SHARE_PID) : 0)
+                                | (spec.hostUTS == true ? Int32(BERTH_SHARE_UTS) : 0)
+                                | (spec.hostIPC == true ? Int32(BERTH_SHARE_IPC) : 0)
+                            c.shm_size = UInt64(max(spec.shmSize ?? 0, 0))
+                            c.sysctls = UnsafePointer(sysctls.pointer)
+                            return withOptionalCString(spec.domainname) { domain in
+                                c.domainname = domain
+                                return devices.withUnsafeBufferPointer { list in
+                                    c.devices = list.baseAddress
+                                    c.device_count = Int32(list.count)
+                                    return berth_spawn_container(&c, err, errlen, execErrno)
+                                }
+                            }
                         }
                     }
                 }
@@ -77,15 +97,21 @@ public enum ContainerSpawner {
         var err = [CChar](repeating: 0, count: 512)
         var execErrno: Int32 = 0
         let groups = spec.groups ?? []
+        let limits = (spec.rlimits ?? []).map { berth_rlimit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }
+        let caps = spec.capabilities ?? Capabilities.dockerDefault
         let pid = spec.cwd.withCString { cwd -> Int32 in
             groups.withUnsafeBufferPointer { gids -> Int32 in
-                let process = berth_process_spec(argv: argv.pointer, envp: envp.pointer, cwd: cwd, uid: spec.uid,
-                                                 gid: spec.gid, stdin_fd: stdio.stdin, stdout_fd: stdio.stdout,
-                                                 stderr_fd: stdio.stderr, tty: spec.tty ? 1 : 0,
-                                                 cgroup_procs: cgroupProcs.isEmpty ? nil : procs.pointer,
-                                                 groups: gids.baseAddress, group_count: Int32(gids.count))
-                return err.withUnsafeMutableBufferPointer { buf in
-                    body(process, buf.baseAddress!, Int32(buf.count), &execErrno)
+                limits.withUnsafeBufferPointer { rlimits -> Int32 in
+                    let process = berth_process_spec(argv: argv.pointer, envp: envp.pointer, cwd: cwd, uid: spec.uid,
+                                                     gid: spec.gid, stdin_fd: stdio.stdin, stdout_fd: stdio.stdout,
+                                                     stderr_fd: stdio.stderr, tty: spec.tty ? 1 : 0,
+                                                     cgroup_procs: cgroupProcs.isEmpty ? nil : procs.pointer,
+                                                     groups: gids.baseAddress, group_count: Int32(gids.count),
+                                                     caps_set: 1, caps: caps, rlimits: rlimits.baseAddress,
+                                                     rlimit_count: Int32(rlimits.count))
+                    return err.withUnsafeMutableBufferPointer { buf in
+                        body(process, buf.baseAddress!, Int32(buf.count), &execErrno)
+                    }
                 }
             }
         }

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -20,6 +21,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <dirent.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <grp.h>
 #include <pty.h>
@@ -98,11 +100,36 @@ static void exec_process(const struct berth_process_spec *p, int errfd) {
         if (dup2(fd, i) < 0) fail(errfd, "dup2 stdio");
     }
     if (p->tty && ioctl(0, TIOCSCTTY, 0) < 0) fail(errfd, "ioctl(TIOCSCTTY)");
+    for (int i = 0; i < p->rlimit_count; i++) {
+        struct rlimit rl = {(rlim_t)p->rlimits[i].soft, (rlim_t)p->rlimits[i].hard};
+        if (setrlimit(p->rlimits[i].resource, &rl) != 0) fail(errfd, "setrlimit");
+    }
+    /* The bounding set first, while the process still may (CAP_SETPCAP); the user change keeps the others. */
+    if (p->caps_set) {
+        for (int cap = 0; cap < 64; cap++) {
+            if (p->caps & (1ULL << cap)) continue;
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) fail(errfd, "drop capability");
+        }
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    }
     /* Raw syscalls: glibc's wrappers broadcast to the threads the parent had when clone() copied it (setxid),
        and wait forever for one that was being created at that moment. The child has a single thread. */
     if (syscall(SYS_setgroups, (size_t)(p->group_count > 0 ? p->group_count : 0), p->groups) != 0) fail(errfd, "setgroups");
     if (syscall(SYS_setgid, p->gid) != 0) fail(errfd, "setgid");
     if (syscall(SYS_setuid, p->uid) != 0) fail(errfd, "setuid");
+    if (p->caps_set && p->uid == 0) {
+        struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+        struct __user_cap_data_struct data[2];
+        /* Only what this process holds can be kept (`--privileged` asks for all, the host may hold fewer). */
+        if (syscall(SYS_capget, &header, data) != 0) fail(errfd, "capget");
+        for (int i = 0; i < 2; i++) {
+            unsigned int word = (unsigned int)(p->caps >> (32 * i)) & data[i].permitted;
+            data[i].effective = word;
+            data[i].permitted = word;
+            data[i].inheritable = word;
+        }
+        if (syscall(SYS_capset, &header, data) != 0) fail(errfd, "capset");
+    }
     /* Nothing of the supervisor leaks into the container (the error pipe is close-on-exec already). */
     syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
     /* Default signal dispositions and an empty mask for the new program. */
@@ -350,8 +377,19 @@ static int container_main(void *arg) {
     if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5") != 0)
         fail(errfd, "mount /dev/pts");
     if (mkdir_in(s->rootfs, "dev/shm", 01777, path, sizeof path) != 0) fail(errfd, "mkdir /dev/shm");
-    if (mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") != 0)
+    char shm_options[64];
+    snprintf(shm_options, sizeof shm_options, "mode=1777,size=%llu", s->shm_size ? s->shm_size : 67108864ULL);
+    if (mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm_options) != 0)
         fail(errfd, "mount /dev/shm");
+    for (int i = 0; i < s->device_count; i++) {
+        const struct berth_device *d = &s->devices[i];
+        char target[4096];
+        if (resolve_in_root(s->rootfs, d->path, 1, 1, target, sizeof target) != 0) fail(errfd, "create device path");
+        unlink(target);
+        if (mknod(target, d->mode, makedev(d->major, d->minor)) != 0) fail(errfd, "mknod device");
+        chmod(target, d->mode & 07777);
+        if (chown(target, d->uid, d->gid) != 0) fail(errfd, "chown device");
+    }
     static const struct { const char *target, *name; } links[] = {
         {"pts/ptmx", "ptmx"}, {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
         {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
@@ -361,8 +399,12 @@ static int container_main(void *arg) {
         if (symlink(links[i].target, path) != 0) fail(errfd, "symlink in /dev");
     }
     mount_binds(s, errfd);
-    if (s->hostname && s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) != 0)
-        fail(errfd, "sethostname");
+    if (!(s->share & BERTH_SHARE_UTS)) {
+        if (s->hostname && s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) != 0)
+            fail(errfd, "sethostname");
+        if (s->domainname && s->domainname[0] && setdomainname(s->domainname, strlen(s->domainname)) != 0)
+            fail(errfd, "setdomainname");
+    }
     /* The network sandbox's files (/etc/hosts, /etc/resolv.conf, /etc/hostname). */
     if (s->net_files && s->net_files[0]) mkdir_in(s->rootfs, "etc", 0755, path, sizeof path);
     for (const char *const *f = s->net_files; f && f[0] && f[1]; f += 2) {
@@ -382,6 +424,20 @@ static int container_main(void *arg) {
     if (syscall(SYS_pivot_root, ".", ".") != 0) fail(errfd, "pivot_root");
     if (umount2(".", MNT_DETACH) != 0) fail(errfd, "detach old root");
     if (chdir("/") != 0) fail(errfd, "chdir /");
+    for (const char *const *k = s->sysctls; k && k[0] && k[1]; k += 2) {
+        char file[512];
+        snprintf(file, sizeof file, "/proc/sys/%s", k[0]);
+        for (char *c = file + 10; *c; c++) if (*c == '.') *c = '/';
+        int fd = open(file, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, k[1], strlen(k[1])) < 0) {
+            int saved = errno;
+            char what[600];
+            snprintf(what, sizeof what, "sysctl \"%s\" = \"%s\"", k[0], k[1]);
+            report(errfd, 0, "%s: %s", what, strerror(saved));
+            _exit(126);
+        }
+        close(fd);
+    }
     if (s->readonly_rootfs && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
         fail(errfd, "remount / read-only");
     exec_process(&s->process, errfd);
@@ -420,7 +476,10 @@ int berth_spawn_container(const struct berth_container_spec *spec, char *err, in
         return -1;
     }
     struct container_args args = {spec, pipefd[1]};
-    int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+    int flags = CLONE_NEWNS | SIGCHLD;
+    if (!(spec->share & BERTH_SHARE_PID)) flags |= CLONE_NEWPID;
+    if (!(spec->share & BERTH_SHARE_UTS)) flags |= CLONE_NEWUTS;
+    if (!(spec->share & BERTH_SHARE_IPC)) flags |= CLONE_NEWIPC;
     if (spec->net_mode == 0) flags |= CLONE_NEWNET;
     int pid = clone(container_main, (char *)stack + STACK_SIZE, flags, &args);
     int saved = errno;

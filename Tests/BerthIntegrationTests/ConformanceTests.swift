@@ -420,4 +420,52 @@ struct ConformanceTests {
             #expect(d(["network", "rm", name]).status == 0, "\(name)")
         }
     }
+
+    /// What a container may do, as dockerd decides it: capabilities (dockerd's default set, --cap-add/--cap-drop,
+    /// --privileged, none for a non-root user), --ulimit, --sysctl, --shm-size, --pid/--uts host, --device,
+    /// --domainname; an exec has the container's capabilities, all with --privileged.
+    @Test func privilegesAndNamespaces() throws {
+        let h = Harness("api-c")
+        defer { h.cleanup(["api3"]) }
+        let created = h.berth(["create", "-d", "lab", "--lab-network", "btapic", "--lab-subnet", "10.213.127.0/24", "api3"])
+        try #require(created.status == 0, "\(created.stderr)")
+        let tar = NSTemporaryDirectory() + "bb-rootfs-api-c-\(getpid()).tar"
+        defer { try? FileManager.default.removeItem(atPath: tar) }
+        try #require(Harness.run([Harness.repo + "/Tests/scripts/busybox-rootfs.sh", tar]).status == 0)
+        let d = { (args: [String]) in h.docker("api3", args) }
+        try #require(d(["import", tar, "busybox"]).status == 0)
+        let caps = { (args: [String]) -> String in
+            let out = d(["run", "--rm"] + args + ["busybox", "grep", "-E", "^Cap(Eff|Bnd)", "/proc/self/status"]).stdout
+            return out.split(separator: "\n").map { $0.split(separator: "\t").last.map(String.init) ?? "" }.joined(separator: " ")
+        }
+        #expect(caps([]) == "00000000a80425fb 00000000a80425fb")            // dockerd's default set
+        #expect(caps(["-u", "1000"]) == "0000000000000000 00000000a80425fb")  // a non-root user keeps none
+        #expect(caps(["--cap-drop", "ALL", "--cap-add", "CHOWN"]) == "0000000000000001 0000000000000001")
+        #expect(caps(["--cap-add", "NET_ADMIN"]) == "00000000a80435fb 00000000a80435fb")
+        #expect(caps(["--privileged"]).hasPrefix("000001ff"))
+        let chown = d(["run", "--rm", "--cap-drop", "CHOWN", "busybox", "chown", "1", "/tmp"])
+        #expect(chown.status != 0 && chown.stderr.contains("Operation not permitted"), "\(chown)")
+        #expect(d(["run", "--rm", "--cap-add", "BOGUS", "busybox", "true"]).stderr.contains("unknown capability: \"CAP_BOGUS\""))
+        #expect(d(["run", "-d", "--name", "pex", "busybox", "sleep", "300"]).status == 0)
+        #expect(d(["exec", "pex", "grep", "CapEff", "/proc/self/status"]).stdout == "CapEff:\t00000000a80425fb\n")
+        #expect(d(["exec", "--privileged", "pex", "grep", "-c", "CapEff:\t000001ff", "/proc/self/status"]).stdout == "1\n")
+        #expect(d(["rm", "-f", "pex"]).status == 0)
+
+        let limits = d(["run", "--rm", "--ulimit", "nofile=1024:2048", "--sysctl", "net.ipv4.ip_forward=1", "--shm-size", "128m",
+                        "--hostname", "h1", "--domainname", "lab.test", "--device", "/dev/null:/dev/xnull", "busybox", "sh", "-c",
+                        "ulimit -n; ulimit -Hn; cat /proc/sys/net/ipv4/ip_forward; grep -o 'size=[0-9]*k' /proc/self/mountinfo | "
+                        + "grep -c 131072k; hostname; cat /proc/sys/kernel/domainname; test -c /dev/xnull && echo device"])
+        #expect(limits.stdout == "1024\n2048\n1\n1\nh1\nlab.test\ndevice\n", "\(limits)")
+        #expect(d(["run", "--rm", "--uts", "host", "busybox", "hostname"]).stdout == "api3\n")
+        let pids = d(["run", "--rm", "--pid", "host", "busybox", "sh", "-c", "ls /proc | grep -c '^[0-9]'"])
+        #expect((Int(pids.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 3, "\(pids)")
+        #expect(d(["create", "--name", "shown", "--cap-add", "NET_ADMIN", "--cap-drop", "MKNOD", "--ulimit", "nofile=100:200",
+                   "--shm-size", "32m", "--pid", "host", "--device", "/dev/null:/dev/x", "busybox", "true"]).status == 0)
+        let shown = d(["inspect", "-f", "{{json .HostConfig.CapAdd}} {{json .HostConfig.CapDrop}} {{json .HostConfig.Ulimits}} "
+                       + "{{.HostConfig.ShmSize}} {{.HostConfig.PidMode}} {{json .HostConfig.Devices}}", "shown"])
+        #expect(shown.stdout == "[\"CAP_NET_ADMIN\"] [\"CAP_MKNOD\"] [{\"Name\":\"nofile\",\"Hard\":200,\"Soft\":100}] 33554432 host "
+                + "[{\"PathOnHost\":\"/dev/null\",\"PathInContainer\":\"/dev/x\",\"CgroupPermissions\":\"rwm\"}]\n", "\(shown)")
+        #expect(d(["rm", "shown"]).status == 0)
+        #expect(d(["run", "--rm", "--device", "/dev/nosuch", "busybox", "true"]).status != 0)
+    }
 }

@@ -19,6 +19,32 @@ struct berth_process_spec {
     /// Supplementary groups, `group_count` of them.
     const unsigned int *groups;
     int group_count;
+    /// Non-zero: the capability bounding set is cut to `caps` (bit N = capability N) before the user changes, and a
+    /// root process keeps exactly `caps` (a non-root one keeps none, as with runc).
+    int caps_set;
+    unsigned long long caps;
+    /// Resource limits set before exec (`--ulimit`), `rlimit_count` of them.
+    const struct berth_rlimit *rlimits;
+    int rlimit_count;
+};
+
+/// One `--ulimit`: the RLIMIT_* resource and its soft and hard values.
+struct berth_rlimit {
+    int resource;
+    unsigned long long soft;
+    unsigned long long hard;
+};
+
+/// A device node made in the container's /dev (`--device HOST:CONTAINER`).
+struct berth_device {
+    /// The path inside the container, e.g. /dev/xnull.
+    const char *path;
+    /// S_IFCHR or S_IFBLK with the permission bits.
+    unsigned int mode;
+    unsigned int major;
+    unsigned int minor;
+    unsigned int uid;
+    unsigned int gid;
 };
 
 /// A bind mount into the container (volumes and host paths): `source` on the host appears at `target`, a path
@@ -58,7 +84,19 @@ struct berth_container_spec {
     const char *const *net_files;
     /// Non-zero: `/` is remounted read-only after pivot_root (`--read-only`).
     int readonly_rootfs;
+    /// Namespaces shared with the host instead of made: BERTH_SHARE_PID, BERTH_SHARE_UTS, BERTH_SHARE_IPC.
+    int share;
+    /// The size of /dev/shm in bytes (0: 64 MiB).
+    unsigned long long shm_size;
+    /// NIS domain name (`--domainname`); NULL or empty: none.
+    const char *domainname;
+    /// Sysctls written after pivot_root: key (dotted), value, ...; ends with NULL.
+    const char *const *sysctls;
+    const struct berth_device *devices;
+    int device_count;
 };
+
+enum { BERTH_SHARE_PID = 1, BERTH_SHARE_UTS = 2, BERTH_SHARE_IPC = 4 };
 
 /// Starts a container: clone into new mount, PID, UTS, IPC and network namespaces, mount the overlay, /proc and a
 /// minimal /dev, pivot_root, bring loopback up, and exec. Returns the pid (in the caller's namespace) once the

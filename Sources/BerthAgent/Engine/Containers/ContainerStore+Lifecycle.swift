@@ -92,6 +92,7 @@ extension ContainerStore {
                                  pidsLimit: record.hostConfig.PidsLimit, mounts: try mountSpecs(for: record))
         if storageDriver == .vfs { spec.rootfsCopied = true }
         if record.hostConfig.ReadonlyRootfs == true { spec.readOnlyRoot = true }
+        try Self.applyPrivileges(record.hostConfig, to: &spec, domainname: config.Domainname)
         return spec
     }
 
@@ -437,9 +438,12 @@ extension ContainerStore {
                                                    groupAdd: record.hostConfig.GroupAdd ?? [],
                                                    roots: ["/proc/\(record.state.Pid)/root"])
         let cwd = exec.request.WorkingDir.flatMap { $0.isEmpty ? nil : $0 } ?? record.config.WorkingDir ?? "/"
-        let process = ProcessSpec(args: exec.request.Cmd ?? [], env: env, cwd: cwd.isEmpty ? "/" : cwd, uid: uid,
+        var process = ProcessSpec(args: exec.request.Cmd ?? [], env: env, cwd: cwd.isEmpty ? "/" : cwd, uid: uid,
                                   gid: gid, tty: tty, openStdin: exec.request.AttachStdin ?? false,
                                   stdinOnce: true, groups: groups)
+        // an exec has the container's capabilities (all with `exec --privileged`) and limits
+        process.capabilities = exec.request.Privileged == true ? Capabilities.all : try Self.capabilities(record.hostConfig)
+        process.rlimits = try Self.rlimits(record.hostConfig)
         return (socket, process)
     }
 

@@ -171,6 +171,7 @@ public actor ContainerStore {
             throw APIError.invalidArgument(error.description)
         }
         try validateLinks(request.hostConfig.Links)
+        try Self.validatePrivileges(request.hostConfig)
         let image = try await images.config(of: imageID)
         let id = EngineNaming.randomID()
         let name: String

@@ -49,6 +49,34 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var ReadonlyRootfs: Bool?
     /// `--tmpfs DEST[:OPTIONS]`.
     public var Tmpfs: [String: String]?
+    /// `--cap-add`, `--cap-drop` (docker's names, `CAP_` optional, `ALL`), `--privileged` (every capability).
+    public var CapAdd: [String]?
+    public var CapDrop: [String]?
+    public var Privileged: Bool?
+    /// `--sysctl KEY=VALUE` (namespaced ones: `net.*`, `kernel.shm*`, ...).
+    public var Sysctls: [String: String]?
+    /// `--ulimit NAME=SOFT[:HARD]`.
+    public var Ulimits: [Ulimit]?
+    /// `--shm-size` in bytes (0: 64 MiB).
+    public var ShmSize: Int64?
+    /// `--pid host`, `--uts host`, `--ipc host|private|shareable|none`.
+    public var PidMode: String?
+    public var UTSMode: String?
+    public var IpcMode: String?
+    /// `--device HOST[:CONTAINER[:PERMISSIONS]]`.
+    public var Devices: [DeviceMapping]?
+
+    public struct Ulimit: Codable, Sendable, Equatable {
+        public var Name: String
+        public var Soft: Int64
+        public var Hard: Int64
+    }
+
+    public struct DeviceMapping: Codable, Sendable, Equatable {
+        public var PathOnHost: String
+        public var PathInContainer: String?
+        public var CgroupPermissions: String?
+    }
 
     /// docker's `{Type, Config}` of a container's log driver.
     public struct LogConfig: Codable, Sendable, Equatable {

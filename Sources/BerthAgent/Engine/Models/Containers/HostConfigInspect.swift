@@ -40,6 +40,8 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
     public var PublishAllPorts: Bool
     public var ReadonlyRootfs = false
     public var SecurityOpt: [String]? = nil
+    /// dockerd leaves it out when empty; here it is `null` then.
+    public var Sysctls: [String: String]? = nil
     public var Tmpfs: [String: String]? = nil
     public var UTSMode = ""
     public var UsernsMode = ""
@@ -65,7 +67,12 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
     public var CpuRealtimeRuntime = 0
     public var CpusetCpus = ""
     public var CpusetMems = ""
-    public var Devices: [EmptyObject] = []
+    public var Devices: [DeviceView] = []
+    public struct DeviceView: Encodable, Sendable, Equatable {
+        public var PathOnHost: String
+        public var PathInContainer: String
+        public var CgroupPermissions: String
+    }
     public var DeviceCgroupRules: [String]? = nil
     public var DeviceRequests: [EmptyObject]? = nil
     public var MemoryReservation: Int64
@@ -73,7 +80,7 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
     public var MemorySwappiness: Int64? = nil
     public var OomKillDisable: Bool? = nil
     public var PidsLimit: Int64?
-    public var Ulimits: [EmptyObject]? = nil
+    public var Ulimits: [HostConfig.Ulimit]? = nil
     public var CpuCount = 0
     public var CpuPercent = 0
     public var IOMaximumIOps = 0
@@ -111,6 +118,19 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
         DnsSearch = hostConfig.DnsSearch ?? []
         DnsOptions = hostConfig.DnsOptions ?? []
         ReadonlyRootfs = hostConfig.ReadonlyRootfs ?? false
+        CapAdd = hostConfig.CapAdd.flatMap { $0.isEmpty ? nil : $0 }
+        CapDrop = hostConfig.CapDrop.flatMap { $0.isEmpty ? nil : $0 }
+        Privileged = hostConfig.Privileged ?? false
+        Sysctls = hostConfig.Sysctls.flatMap { $0.isEmpty ? nil : $0 }
+        Ulimits = hostConfig.Ulimits.flatMap { $0.isEmpty ? nil : $0 }
+        if let size = hostConfig.ShmSize, size > 0 { ShmSize = size }
+        PidMode = hostConfig.PidMode ?? ""
+        UTSMode = hostConfig.UTSMode ?? ""
+        if let mode = hostConfig.IpcMode, !mode.isEmpty { IpcMode = mode }
+        Devices = (hostConfig.Devices ?? []).map {
+            DeviceView(PathOnHost: $0.PathOnHost, PathInContainer: $0.PathInContainer.flatMap { $0.isEmpty ? nil : $0 } ?? $0.PathOnHost,
+                       CgroupPermissions: $0.CgroupPermissions.flatMap { $0.isEmpty ? nil : $0 } ?? "rwm")
+        }
         Tmpfs = hostConfig.Tmpfs.flatMap { $0.isEmpty ? nil : $0 }
     }
 
