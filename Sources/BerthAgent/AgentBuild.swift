@@ -6,7 +6,7 @@ public enum AgentBuild {
     public static var version: String { BerthVersion.string }
 
     /// The Engine API version the agent announces in `Api-Version` and `/version`.
-    public static let apiVersion = APIVersion(major: 1, minor: 47)
+    public static let apiVersion = APIVersion(major: 1, minor: 50)
 
     /// The oldest Engine API version accepted in a `/v1.NN/` prefix, as in dockerd.
     public static let minimumAPIVersion = APIVersion(major: 1, minor: 24)

@@ -38,9 +38,9 @@ struct DockerClientTests {
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(plain.stdout.contains("Server: Berth Engine"))
         #expect(plain.stdout.contains(AgentBuild.version))
-        #expect(plain.stdout.contains("1.47 (minimum version 1.24)"))
+        #expect(plain.stdout.contains("1.50 (minimum version 1.24)"))
         #expect(formatted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-                == "\(AgentBuild.version)|1.47|1.47")
+                == "\(AgentBuild.version)|1.50|1.50")
     }
 
     @Test(.enabled(if: Tool.exists(dockerPath)))
@@ -91,8 +91,8 @@ struct DockerClientTests {
         let reply = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         #expect(reply?["ping"] as? Bool == true)
         #expect(reply?["version"] as? String == AgentBuild.version)
-        #expect(reply?["api"] as? String == "1.47")
-        #expect(reply?["negotiated"] as? String == "1.47")
+        #expect(reply?["api"] as? String == "1.50")
+        #expect(reply?["negotiated"] as? String == "1.50")
         #expect((reply?["id"] as? String)?.count == 36)
     }
 }

@@ -30,7 +30,7 @@ struct HTTPServerTests {
         await agent.stop()
         let reply = try #require(HTTPReply(curlOutput: result.stdout))
         #expect(reply.status == 413)
-        #expect(reply.headers["api-version"] == "1.47")
+        #expect(reply.headers["api-version"] == "1.50")
         #expect(small.stdout == "tiny")
     }
 
@@ -94,7 +94,7 @@ struct HTTPServerTests {
         #expect(result.stdout.hasPrefix("HTTP/1.1 101 UPGRADED\r\n"))
         #expect(result.stdout.contains("Upgrade: tcp\r\n"))
         #expect(result.stdout.contains("Content-Type: application/vnd.docker.raw-stream\r\n"))
-        #expect(result.stdout.contains("Api-Version: 1.47\r\n"))
+        #expect(result.stdout.contains("Api-Version: 1.50\r\n"))
         #expect(result.stdout.hasSuffix("\r\n\r\necho: hello world"))
     }
 
@@ -171,6 +171,6 @@ struct HTTPServerTests {
         let result = try await Tool.run(python ?? "", ["-c", script, agent.socketPath])
         await agent.stop()
         #expect(result.stdout.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
-        #expect(result.stdout.contains("Api-Version: 1.47\r\n"))
+        #expect(result.stdout.contains("Api-Version: 1.50\r\n"))
     }
 }

@@ -45,7 +45,7 @@ struct RouterTests {
 
     @Test func negotiatedVersionReachesHandler() async {
         #expect(await call(.GET, "/v1.41/version").1 == "api 1.41")
-        #expect(await call(.GET, "/version").1 == "api 1.47")
+        #expect(await call(.GET, "/version").1 == "api 1.50")
     }
 
     @Test func tooOldVersionIsRefusedWithDockersMessage() async {
@@ -58,7 +58,7 @@ struct RouterTests {
     @Test func tooNewVersionIsRefusedWithDockersMessage() async {
         let (status, body, _) = await call(.GET, "/v1.99/version")
         #expect(status == 400)
-        #expect(body.contains("client version 1.99 is too new. Maximum supported API version is 1.47"))
+        #expect(body.contains("client version 1.99 is too new. Maximum supported API version is 1.50"))
     }
 
     @Test func unknownPathIs404PageNotFound() async {

@@ -18,7 +18,7 @@ struct TLSListenerTests {
         #expect(reply.headers["cache-control"] == "no-cache, no-store, must-revalidate")
         #expect(reply.headers["pragma"] == "no-cache")
         #expect(reply.headers["builder-version"] == "1")
-        #expect(reply.headers["api-version"] == "1.47")
+        #expect(reply.headers["api-version"] == "1.50")
     }
 
     @Test func headPingAnswersHeadersOnly() async throws {
@@ -73,7 +73,7 @@ struct TLSListenerTests {
         await agent.stop()
         let reply = try #require(HTTPReply(curlOutput: result.stdout))
         #expect(reply.headers["server"] == "Berth/\(AgentBuild.version) (linux)")
-        #expect(reply.headers["api-version"] == "1.47")
+        #expect(reply.headers["api-version"] == "1.50")
         #expect(reply.headers["ostype"] == "linux")
         #expect(reply.headers["docker-experimental"] == "false")
     }
@@ -103,14 +103,14 @@ struct TLSListenerTests {
         let version = try JSONDecoder().decode(EngineVersion.self, from: Data(result.stdout.utf8))
         #expect(version.platform.name == "Berth Engine")
         #expect(version.version == AgentBuild.version)
-        #expect(version.apiVersion == "1.47")
+        #expect(version.apiVersion == "1.50")
         #expect(version.minAPIVersion == "1.24")
         #expect(version.os == "linux")
         #expect(version.arch == "amd64")
         #expect(!version.kernelVersion.isEmpty)
         let engine = try #require(version.components.first)
         #expect(engine.name == "Engine")
-        #expect(engine.details?["ApiVersion"] == "1.47")
+        #expect(engine.details?["ApiVersion"] == "1.50")
         #expect(engine.details?["Experimental"] == "false")
     }
 

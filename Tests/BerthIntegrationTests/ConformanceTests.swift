@@ -467,5 +467,22 @@ struct ConformanceTests {
                 + "[{\"PathOnHost\":\"/dev/null\",\"PathInContainer\":\"/dev/x\",\"CgroupPermissions\":\"rwm\"}]\n", "\(shown)")
         #expect(d(["rm", "shown"]).status == 0)
         #expect(d(["run", "--rm", "--device", "/dev/nosuch", "busybox", "true"]).status != 0)
+
+        // API 1.50, the CLI's own, answered as dockerd answers each version it is asked at
+        #expect(d(["version", "-f", "{{.Server.APIVersion}} {{.Client.APIVersion}}"]).stdout == "1.50 1.50\n")
+        var pyEnv = h.dockerEnvironment("api3")
+        pyEnv["REQUESTS_CA_BUNDLE"] = nil
+        pyEnv["CURL_CA_BUNDLE"] = nil
+        let versions = Harness.run(["python3", "-c", """
+            import docker
+            new, old = docker.from_env(version='1.50').api, docker.from_env(version='1.41').api
+            print('BridgeNfIptables' in new.info(), 'BridgeNfIptables' in old.info(), new.info()['FirewallBackend']['Driver'],
+                  'FirewallBackend' in old.info())
+            print('Hostname' in new.inspect_image('busybox')['Config'], 'Hostname' in old.inspect_image('busybox')['Config'])
+            x = new.create_container('busybox', 'true')
+            print(new.inspect_container(x['Id'])['NetworkSettings']['Networks']['bridge']['GwPriority'])
+            new.remove_container(x['Id'])
+            """], env: pyEnv)
+        #expect(versions.stdout == "False True iptables False\nFalse True\n0\n", "\(versions)")
     }
 }

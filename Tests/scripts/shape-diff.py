@@ -86,8 +86,9 @@ def main():
                 allowed.add(line)
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):  # the machine's CA, not the store's, would be used
         os.environ.pop(name, None)
-    berth = docker.from_env().api
     peer = docker.APIClient(base_url="unix://" + peer_socket, version="auto")
+    # Both are asked at the peer's API version (1.41 for dockerd 20.10): berthd answers each version as dockerd does.
+    berth = docker.from_env(version=peer.api_version).api
     answers = {}
     try:
         for name, client in (("berthd", berth), ("dockerd", peer)):

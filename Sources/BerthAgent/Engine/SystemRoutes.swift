@@ -6,8 +6,19 @@ enum SystemRoutes {
         router.get("/_ping") { _ in ping(body: "OK") }
         router.head("/_ping") { _ in ping(body: nil) }
         router.get("/version") { _ in try .json(EngineVersion.current(host: context.host)) }
-        router.get("/info") { _ in
+        router.get("/info") { request in
             var info = EngineInfoBuilder.build(context: context)
+            // what dockerd answers at the version asked for
+            if request.apiVersion >= APIVersion(major: 1, minor: 49) {
+                info.containerdCommit.expected = nil
+                info.runcCommit.expected = nil
+                info.initCommit.expected = nil
+                info.firewallBackend = .init(driver: "iptables")
+            }
+            if request.apiVersion >= APIVersion(major: 1, minor: 50) {
+                info.bridgeNfIptables = nil
+                info.bridgeNfIp6tables = nil
+            }
             let counts = await context.containers.stateCounts
             info.containersRunning = counts.running
             info.containersPaused = counts.paused

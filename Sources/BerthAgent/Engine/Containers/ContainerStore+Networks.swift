@@ -157,6 +157,7 @@ extension ContainerStore {
         for name in names {
             guard let network = try? await networks.find(name) else { continue }
             var entry = configured[name] ?? EndpointSettings()
+            entry.GwPriority = entry.GwPriority ?? 0
             entry.NetworkID = network.id
             entry.EndpointID = ""
             entry.Gateway = ""

@@ -15,7 +15,13 @@ enum ImageRoutes {
             let counts = await context.containers.imageUseCounts()
             return try .json(await images.summaries(containers: counts))
         }
-        router.get("/images/{name*}/json") { request in try .json(await images.inspect(try request.parameter("name"))) }
+        router.get("/images/{name*}/json") { request in
+            var inspect = try await images.inspect(try request.parameter("name"))
+            if request.apiVersion >= APIVersion(major: 1, minor: 50) {
+                inspect.Config = ImageConfigView(inspect.Config.config, imageOnly: true)
+            }
+            return try .json(inspect)
+        }
         router.post("/images/{name*}/tag") { request in
             guard let repo = request.query["repo"], !repo.isEmpty else {
                 throw APIError.invalidArgument("repository name must have at least one component")

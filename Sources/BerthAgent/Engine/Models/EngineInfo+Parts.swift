@@ -30,15 +30,22 @@ extension EngineInfo {
     /// A component's commit; `docker info` prints the ID.
     public struct Commit: Codable, Equatable, Sendable {
         public var id: String
-        /// API < 1.49: what the daemon was built against (dockerd 20.10 writes it).
-        public var expected: String
+        /// API < 1.49: what the daemon was built against (dockerd 20.10 writes it); nil from 1.49.
+        public var expected: String?
 
-        public init(id: String = "", expected: String = "") {
+        public init(id: String = "", expected: String? = "") {
             self.id = id
             self.expected = expected
         }
 
         enum CodingKeys: String, CodingKey { case id = "ID", expected = "Expected" }
+    }
+
+    /// API ≥ 1.49: the firewall the daemon programs (`docker info` prints it).
+    public struct FirewallBackend: Codable, Equatable, Sendable {
+        public var driver: String
+        public init(driver: String) { self.driver = driver }
+        enum CodingKeys: String, CodingKey { case driver = "Driver" }
     }
 
     /// Swarm state; Berth has no swarm, so `LocalNodeState` is `inactive`.

@@ -23,8 +23,11 @@ public struct EngineInfo: Codable, Equatable, Sendable {
     public var kernelMemory: Bool = false
     public var kernelMemoryTCP: Bool = false
     /// Whether bridged traffic passes iptables (br_netfilter's sysctls).
-    public var bridgeNfIptables: Bool = false
-    public var bridgeNfIp6tables: Bool = false
+    /// Left out from API 1.50, as dockerd does.
+    public var bridgeNfIptables: Bool? = false
+    public var bridgeNfIp6tables: Bool? = false
+    /// API ≥ 1.49.
+    public var firewallBackend: FirewallBackend?
     /// Swarm's generic resources; none.
     public var genericResources: [String] = []
     public var ipv4Forwarding: Bool = false
@@ -83,6 +86,7 @@ public struct EngineInfo: Codable, Equatable, Sendable {
         case cpuShares = "CPUShares", cpuSet = "CPUSet", pidsLimit = "PidsLimit", ipv4Forwarding = "IPv4Forwarding"
         case kernelMemory = "KernelMemory", kernelMemoryTCP = "KernelMemoryTCP"
         case bridgeNfIptables = "BridgeNfIptables", bridgeNfIp6tables = "BridgeNfIp6tables"
+        case firewallBackend = "FirewallBackend"
         case genericResources = "GenericResources"
         case debug = "Debug", nFd = "NFd", oomKillDisable = "OomKillDisable", nGoroutines = "NGoroutines"
         case systemTime = "SystemTime", loggingDriver = "LoggingDriver", cgroupDriver = "CgroupDriver"

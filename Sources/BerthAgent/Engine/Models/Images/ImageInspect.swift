@@ -36,31 +36,36 @@ public struct ImageInspect: Encodable, Sendable {
 /// leaves out when empty.
 public struct ImageConfigView: Encodable, Sendable {
     let config: ContainerConfig
-    public init(_ config: ContainerConfig) { self.config = config }
+    /// API ≥ 1.50 for an image: only the OCI image config's keys (no Hostname, Attach*, Tty, Image, StopTimeout...).
+    let imageOnly: Bool
+    public init(_ config: ContainerConfig, imageOnly: Bool = false) {
+        self.config = config
+        self.imageOnly = imageOnly
+    }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: AnyCodingKey.self)
         func k(_ name: String) -> AnyCodingKey { AnyCodingKey(name) }
-        try c.encode(config.Hostname ?? "", forKey: k("Hostname"))
-        try c.encode(config.Domainname ?? "", forKey: k("Domainname"))
+        if !imageOnly { try c.encode(config.Hostname ?? "", forKey: k("Hostname")) }
+        if !imageOnly { try c.encode(config.Domainname ?? "", forKey: k("Domainname")) }
         try c.encode(config.User ?? "", forKey: k("User"))
-        try c.encode(config.AttachStdin ?? false, forKey: k("AttachStdin"))
-        try c.encode(config.AttachStdout ?? false, forKey: k("AttachStdout"))
-        try c.encode(config.AttachStderr ?? false, forKey: k("AttachStderr"))
+        if !imageOnly { try c.encode(config.AttachStdin ?? false, forKey: k("AttachStdin")) }
+        if !imageOnly { try c.encode(config.AttachStdout ?? false, forKey: k("AttachStdout")) }
+        if !imageOnly { try c.encode(config.AttachStderr ?? false, forKey: k("AttachStderr")) }
         try c.encodeIfPresent(config.ExposedPorts, forKey: k("ExposedPorts"))
-        try c.encode(config.Tty ?? false, forKey: k("Tty"))
-        try c.encode(config.OpenStdin ?? false, forKey: k("OpenStdin"))
-        try c.encode(config.StdinOnce ?? false, forKey: k("StdinOnce"))
+        if !imageOnly { try c.encode(config.Tty ?? false, forKey: k("Tty")) }
+        if !imageOnly { try c.encode(config.OpenStdin ?? false, forKey: k("OpenStdin")) }
+        if !imageOnly { try c.encode(config.StdinOnce ?? false, forKey: k("StdinOnce")) }
         try c.encode(config.Env, forKey: k("Env"))
         try c.encode(config.Cmd, forKey: k("Cmd"))
         try c.encodeIfPresent(config.Healthcheck, forKey: k("Healthcheck"))
-        try c.encode(config.Image ?? "", forKey: k("Image"))
+        if !imageOnly { try c.encode(config.Image ?? "", forKey: k("Image")) }
         try c.encode(config.Volumes, forKey: k("Volumes"))
         try c.encode(config.WorkingDir ?? "", forKey: k("WorkingDir"))
         try c.encode(config.Entrypoint, forKey: k("Entrypoint"))
         try c.encode(config.OnBuild.flatMap { $0.isEmpty ? nil : $0 }, forKey: k("OnBuild"))
         try c.encode(config.Labels, forKey: k("Labels"))
         try c.encodeIfPresent(config.StopSignal, forKey: k("StopSignal"))
-        try c.encodeIfPresent(config.StopTimeout, forKey: k("StopTimeout"))
+        if !imageOnly { try c.encodeIfPresent(config.StopTimeout, forKey: k("StopTimeout")) }
     }
 }

@@ -101,6 +101,8 @@ public struct EndpointSettings: Codable, Sendable, Equatable, EncodesNulls {
     public var GlobalIPv6Address: String?
     public var GlobalIPv6PrefixLen: Int?
     public var DriverOpts: [String: String]?
+    /// API 1.48: which endpoint gives the default gateway (taken, not used: the first network does).
+    public var GwPriority: Int?
     public var DNSNames: [String]?
     public init() {}
     /// Written as dockerd does: every key, `null` for what is unset.
