@@ -158,8 +158,16 @@ public struct IPv6Pool: Hashable, Sendable, Codable {
     public var gateway: IPv6Address
     /// Whether the gateway was given (`--gateway`): dockerd lists only given gateways in `IPAM.Config`.
     public var gatewayGiven: Bool
+    /// `--ip-range`: addresses handed out without a request come from it (nil: the whole subnet).
+    public var range: IPv6Network?
 
-    public init(subnet: IPv6Network, gateway: IPv6Address? = nil) throws {
+    public init(subnet: IPv6Network, gateway: IPv6Address? = nil, range: IPv6Network? = nil) throws {
+        if let range {
+            guard range.prefix >= subnet.prefix, subnet.contains(range.address) else {
+                throw BerthError.invalidArgument("invalid pool request: Invalid range \(range) for subnet \(subnet)")
+            }
+        }
+        self.range = range
         guard subnet.prefix <= 126 else {
             throw BerthError.invalidArgument("invalid IPv6 subnet \(subnet): a /126 or larger is needed")
         }
@@ -184,12 +192,13 @@ public struct IPv6Pool: Hashable, Sendable, Codable {
             guard !used.contains(requested) else { throw BerthError.invalidArgument("Address already in use") }
             return requested
         }
-        var candidate = subnet.address.adding(1)
+        let within = range ?? subnet
+        var candidate = within.address == subnet.address ? within.address.adding(1) : within.address
         for _ in 0..<(used.count + 2) {
-            if !used.contains(candidate), subnet.contains(candidate) { return candidate }
+            if !used.contains(candidate), within.contains(candidate) { return candidate }
             candidate = candidate.adding(1)
         }
-        throw BerthError.invalidArgument("no available IPv6 addresses on this network's address pools: \(subnet)")
+        throw BerthError.invalidArgument("no available IPv6 addresses on this network's address pools: \(within)")
     }
 }
 

@@ -37,6 +37,17 @@ public struct BuildContext: Sendable {
         files = all
     }
 
+    /// Once the Dockerfile has been read, `.dockerignore` and the Dockerfile leave the context when `.dockerignore`
+    /// excludes them (dockerd's legacy builder does so; docker-py names an outside Dockerfile `.dockerfile.<hex>`
+    /// and lists it there).
+    public mutating func dropIgnoredControlFiles(dockerfile: String) {
+        guard let ignoreFile = files[".dockerignore"] else { return }
+        let ignore = DockerIgnore(String(decoding: ignoreFile.data, as: UTF8.self))
+        for path in [".dockerignore", TarEntry.clean(dockerfile)] where ignore.excludes(path) {
+            files.removeValue(forKey: path)
+        }
+    }
+
     public func isDirectory(_ path: String) -> Bool {
         let p = TarEntry.clean(path)
         if p == "." { return true }

@@ -16,6 +16,14 @@ public enum ProcStat {
         return f[11...14].reduce(0) { $0 + (UInt64($1) ?? 0) }  // fields 14 to 17 of the line
     }
 
+    /// User and system ticks, each with those of reaped children (fields 14 and 16, 15 and 17).
+    public static func modeTicks(_ line: String) -> (user: UInt64, system: UInt64) {
+        let f = fields(line)
+        guard f.count > 14 else { return (0, 0) }
+        let n = { (i: Int) in UInt64(f[i]) ?? 0 }
+        return (n(11) + n(13), n(12) + n(14))
+    }
+
     /// The parent PID (field 4).
     public static func parentPID(_ line: String) -> String {
         let f = fields(line)

@@ -18,6 +18,12 @@ public struct ProcessSpec: Codable, Sendable, Equatable {
     public var capabilities: UInt64?
     /// `--ulimit`s, set before exec.
     public var rlimits: [ResourceLimit]?
+    /// Whether output travels in docker's stream frames; nil: when there is no terminal. An exec created with a
+    /// terminal and started without one (docker-py's `exec_start(tty=False)`) runs on its pty, framed as stdout.
+    public var framed: Bool?
+
+    /// Whether output is sent in stream frames.
+    public var framesOutput: Bool { framed ?? !tty }
 
     public init(args: [String], env: [String], cwd: String = "/", uid: UInt32 = 0, gid: UInt32 = 0, tty: Bool = false,
                 openStdin: Bool = false, stdinOnce: Bool = false, groups: [UInt32]? = nil) {

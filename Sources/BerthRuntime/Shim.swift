@@ -285,8 +285,9 @@ public final class Shim: @unchecked Sendable {
             lock.unlock()
             stdio.closeChildEnds()
         } catch {
-            let code: Int32
-            if case RuntimeError.startFailed(_, let exitCode) = error { code = exitCode } else { code = 126 }
+            // dockerd records 126 for an exec that could not start, whatever the reason (`docker run` tells a
+            // missing command, 127, from one that cannot run, 126; `docker exec` does not).
+            let code: Int32 = 126
             writeExecStatus(id, ExitStatus(exitCode: code, finishedAt: Timestamp.now(), error: "\(error)"))
             reply(fd, ShimReply(ok: false, error: "\(error)", exitCode: code))
             return
@@ -298,7 +299,7 @@ public final class Shim: @unchecked Sendable {
             pumps.enter()
             Threads.detach {
                 while let chunk = FD.read(out) {
-                    let framed = process.tty ? chunk : StreamFrame.header(stream: stream, count: chunk.count) + chunk
+                    let framed = process.framesOutput ? StreamFrame.header(stream: stream, count: chunk.count) + chunk : chunk
                     writeLock.withLock { _ = FD.writeAll(fd, framed) }
                 }
                 pumps.leave()

@@ -1,3 +1,4 @@
+import BerthCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -16,15 +17,7 @@ struct ContainerFilter: Sendable, Equatable {
 
     /// Parses the query value: `{"name":{"web":true}}` (current CLIs) or `{"name":["web"]}` (old ones).
     init(query: String?) throws {
-        guard let query, !query.isEmpty else { return }
-        let data = Data(query.utf8)
-        if let map = try? JSONDecoder().decode([String: [String: Bool]].self, from: data) {
-            values = map.mapValues { $0.filter(\.value).keys.sorted() }
-        } else if let lists = try? JSONDecoder().decode([String: [String]].self, from: data) {
-            values = lists
-        } else {
-            throw APIError.invalidArgument("invalid filter: \(query)")
-        }
+        values = try FilterArgs.parse(query).values
         for (key, list) in values {
             guard Self.supported.contains(key) else { throw APIError.invalidArgument("invalid filter '\(key)'") }
             if key == "status" {

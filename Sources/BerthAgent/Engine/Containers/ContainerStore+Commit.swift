@@ -86,6 +86,7 @@ extension ContainerStore {
             created: now, created_by: ([record.path] + record.args).joined(separator: " "),
             comment: request.comment.isEmpty ? nil : request.comment, empty_layer: nil)]
         let id = try await images.addImage(config: image)
+        await images.setParent(record.imageID, of: id)
         if let repository = request.repository { try await images.setReference(repository, to: id) }
         emit("commit", record, request.comment.isEmpty ? [:] : ["comment": request.comment])
         return id

@@ -85,11 +85,17 @@ extension ContainerStore {
         let groups = cgroups(record.id)
         let running = record.state.Running
         let usage = running ? groups.usage : (0, 0, 0)
-        let ticks = running ? groups.pids.reduce(UInt64(0)) { $0 + (Self.readText("/proc/\($1)/stat").map(ProcStat.cpuTicks) ?? 0) } : 0
+        let modes: (user: UInt64, system: UInt64) = running ? groups.pids.reduce((user: UInt64(0), system: UInt64(0))) { sum, pid in
+            let ticks: (user: UInt64, system: UInt64) = Self.readText("/proc/\(pid)/stat").map(ProcStat.modeTicks) ?? (0, 0)
+            return (sum.user + ticks.user, sum.system + ticks.system)
+        } : (0, 0)
         let hz = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
+        let tick = 1_000_000_000 / hz
         let cpus = Int(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
-        let system = (Self.readText("/proc/stat").flatMap(ProcStat.systemTicks) ?? 0) * (1_000_000_000 / hz)
-        let cpu = ContainerStats.CPU(cpu_usage: .init(total_usage: ticks * (1_000_000_000 / hz)),
+        let system = (Self.readText("/proc/stat").flatMap(ProcStat.systemTicks) ?? 0) * tick
+        let cpu = ContainerStats.CPU(cpu_usage: .init(total_usage: (modes.user + modes.system) * tick,
+                                                      usage_in_kernelmode: modes.system * tick,
+                                                      usage_in_usermode: modes.user * tick),
                                      system_cpu_usage: system, online_cpus: cpus)
         let physical = Int64(sysconf(Int32(_SC_PHYS_PAGES))) * Int64(sysconf(Int32(_SC_PAGESIZE)))
         let limit = usage.1 > 0 && usage.1 < physical ? usage.1 : physical
@@ -123,11 +129,41 @@ struct ContainerTopResponse: Codable, Sendable {
 /// The part of `GET /containers/{id}/stats` the CLI shows.
 struct ContainerStats: Codable, Sendable {
     struct CPU: Codable, Sendable {
-        struct Usage: Codable, Sendable { var total_usage: UInt64 }
+        struct Usage: Codable, Sendable {
+            var total_usage: UInt64
+            var usage_in_kernelmode: UInt64 = 0
+            var usage_in_usermode: UInt64 = 0
+        }
+        struct Throttling: Codable, Sendable {
+            var periods = 0
+            var throttled_periods = 0
+            var throttled_time = 0
+        }
         var cpu_usage: Usage
         var system_cpu_usage: UInt64
         var online_cpus: Int
+        var throttling_data = Throttling()
         static let zero = CPU(cpu_usage: .init(total_usage: 0), system_cpu_usage: 0, online_cpus: 0)
+    }
+    /// dockerd's block I/O counters: every list `null` where the cgroup has none to give.
+    struct BlockIO: Codable, Sendable {
+        var io_service_bytes_recursive: [EmptyObject]? = nil
+        var io_serviced_recursive: [EmptyObject]? = nil
+        var io_queue_recursive: [EmptyObject]? = nil
+        var io_service_time_recursive: [EmptyObject]? = nil
+        var io_wait_time_recursive: [EmptyObject]? = nil
+        var io_merged_recursive: [EmptyObject]? = nil
+        var io_time_recursive: [EmptyObject]? = nil
+        var sectors_recursive: [EmptyObject]? = nil
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            for key in [CodingKeys.io_service_bytes_recursive, .io_serviced_recursive, .io_queue_recursive,
+                        .io_service_time_recursive, .io_wait_time_recursive, .io_merged_recursive, .io_time_recursive,
+                        .sectors_recursive] {
+                try c.encodeNil(forKey: key)
+            }
+        }
     }
     struct Memory: Codable, Sendable {
         var usage: Int64
@@ -142,6 +178,9 @@ struct ContainerStats: Codable, Sendable {
     var precpu_stats: CPU
     var memory_stats: Memory
     var pids_stats: Pids
+    var blkio_stats = BlockIO()
+    var num_procs = 0
+    var storage_stats = EmptyObject()
     /// Per interface of the container's namespace, loopback left out; absent without a network (as dockerd).
     var networks: [String: InterfaceCounters]?
     /// Go's zero time, dockerd's `preread` when there is no previous sample.

@@ -423,7 +423,7 @@ extension ContainerStore {
     }
 
     /// The process of an exec, with the container's environment under the exec's.
-    func execProcess(_ exec: ExecRecord, tty: Bool) throws -> (socket: String, process: ProcessSpec) {
+    func execProcess(_ exec: ExecRecord, tty: Bool, framed: Bool? = nil) throws -> (socket: String, process: ProcessSpec) {
         let record = try find(exec.containerID)
         guard record.state.Running, let socket = socketIfRunning(record.id) else {
             throw ContainerError.notRunning(id: record.id)
@@ -444,6 +444,7 @@ extension ContainerStore {
         // an exec has the container's capabilities (all with `exec --privileged`) and limits
         process.capabilities = exec.request.Privileged == true ? Capabilities.all : try Self.capabilities(record.hostConfig)
         process.rlimits = try Self.rlimits(record.hostConfig)
+        process.framed = framed
         return (socket, process)
     }
 

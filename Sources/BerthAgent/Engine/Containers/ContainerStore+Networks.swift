@@ -163,7 +163,7 @@ extension ContainerStore {
             entry.Gateway = ""
             entry.IPAddress = ""
             entry.IPPrefixLen = 0
-            entry.MacAddress = ""
+            entry.MacAddress = configured[name]?.MacAddress ?? ""  // the one asked for, until the endpoint exists
             entry.IPv6Gateway = ""
             entry.GlobalIPv6Address = ""
             entry.GlobalIPv6PrefixLen = 0

@@ -13,7 +13,7 @@ enum ExecRoutes {
     static func register(on router: inout Router, context: EngineContext) {
         let store = context.containers
         router.post("/containers/{id}/exec") { request in
-            let body = try JSONDecoder().decode(ExecCreateRequest.self, from: Data(request.body.readableBytesView))
+            let body = try JSONDecoder.pascalCaseKeys().decode(ExecCreateRequest.self, from: Data(request.body.readableBytesView))
             let id = try await store.createExec(try request.parameter("id"), request: body)
             return try .json(IDResponse(Id: id), status: .created)
         }
@@ -27,7 +27,7 @@ enum ExecRoutes {
                                      user: exec.request.User ?? ""),
                 OpenStdin: exec.request.AttachStdin ?? false, OpenStderr: exec.request.AttachStderr ?? false,
                 OpenStdout: exec.request.AttachStdout ?? false, CanRemove: false, ContainerID: exec.containerID,
-                DetachKeys: "", Pid: exec.pid))
+                DetachKeys: exec.request.DetachKeys ?? "", Pid: exec.pid))
         }
         router.post("/exec/{id}/resize") { request in
             let exec = try await store.exec(try request.parameter("id"))
@@ -43,6 +43,7 @@ enum ExecRoutes {
             let start = request.body.readableBytes > 0
                 ? try JSONDecoder().decode(ExecStartRequest.self, from: Data(request.body.readableBytesView))
                 : ExecStartRequest(Detach: false, Tty: nil)
+            // The process's terminal is the one exec create asked for; start's Tty says how the stream is framed.
             let tty = start.Tty ?? exec.request.Tty ?? false
             let detachKeys: DetachKeys?
             do {
@@ -50,7 +51,7 @@ enum ExecRoutes {
             } catch {
                 throw APIError.invalidArgument("\(error)")
             }
-            let (socket, process) = try await store.execProcess(exec, tty: tty)
+            let (socket, process) = try await store.execProcess(exec, tty: exec.request.Tty ?? false, framed: !tty)
             await store.updateExec(id) { $0.running = true }
             let shimRequest = ShimRequest(op: .exec, execID: id, process: process)
             if start.Detach ?? false {

@@ -1,3 +1,4 @@
+import BerthCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -16,16 +17,7 @@ struct PruneFilter: Sendable, Equatable {
     init() {}
 
     init(query: String?, now: Int = Int(Date().timeIntervalSince1970), allowDangling: Bool = false) throws {
-        guard let query, !query.isEmpty else { return }
-        let data = Data(query.utf8)
-        let values: [String: [String]]
-        if let map = try? JSONDecoder().decode([String: [String: Bool]].self, from: data) {
-            values = map.mapValues { $0.filter(\.value).keys.sorted() }
-        } else if let lists = try? JSONDecoder().decode([String: [String]].self, from: data) {
-            values = lists
-        } else {
-            throw APIError.invalidArgument("invalid filter: \(query)")
-        }
+        let values = try FilterArgs.parse(query).values
         for (key, list) in values {
             switch key {
             case "until":

@@ -1,3 +1,4 @@
+import BerthCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -92,16 +93,7 @@ public struct EventFilter: Sendable, Equatable {
 
     /// Reads the query's `filters` JSON (`{"type":["container"]}` or the old `{"type":{"container":true}}`).
     public static func parse(_ text: String?) throws -> EventFilter {
-        guard let text, !text.isEmpty else { return EventFilter() }
-        let data = Data(text.utf8)
-        var out: [String: [String]] = [:]
-        if let lists = try? JSONDecoder().decode([String: [String]].self, from: data) {
-            out = lists
-        } else if let maps = try? JSONDecoder().decode([String: [String: Bool]].self, from: data) {
-            out = maps.mapValues { $0.keys.sorted() }
-        } else {
-            throw APIError.invalidArgument("invalid filter '\(text)'")
-        }
+        let out = try FilterArgs.parse(text).values
         for key in out.keys where !known.contains(key) { throw APIError.invalidArgument("invalid filter '\(key)'") }
         return EventFilter(out)
     }

@@ -35,17 +35,29 @@ enum ImageArchiveRoutes {
         var tagged: [(reference: String, id: String)] = []
         var configs: [(String, Data)] = []
         var layers: [String] = []
+        // As dockerd: a repository without a tag saves each of its tags; an ID saves the image untagged.
+        var expanded: [String] = []
+        let references = await images.allReferences().map(\.reference)
         for name in names {
+            let last = name.split(separator: "/").last ?? ""
+            if !last.contains(":"), !last.contains("@"), let ref = ImageReference(parsing: name),
+               let colon = ref.description.lastIndex(of: ":") {
+                let repository = ref.description[..<colon] + ":"
+                let tagged = references.filter { $0.hasPrefix(repository) }
+                if !tagged.isEmpty {
+                    expanded += tagged
+                    continue
+                }
+            }
+            expanded.append(name)
+        }
+        for name in expanded {
             let id = try await images.resolve(name)
             let config = try await images.config(of: id)
             let raw = try await images.rawConfig(of: id)
-            // a name given as a reference saves that tag; an ID saves every tag of the image
-            var tags: [String]
-            if let ref = ImageReference(parsing: name), !name.allSatisfy(\.isHexDigit),
-               (await images.tags(of: id)).contains(ref.description) {
+            var tags: [String] = []
+            if let ref = ImageReference(parsing: name), (await images.tags(of: id)).contains(ref.description) {
                 tags = [ref.description]
-            } else {
-                tags = await images.tags(of: id)
             }
             if let existing = manifest.firstIndex(where: { $0.Config == SaveFormat.configPath(id) }) {
                 manifest[existing].RepoTags = Array(Set((manifest[existing].RepoTags ?? []) + tags)).sorted()

@@ -11,9 +11,13 @@ enum ImageRoutes {
     static func register(on router: inout Router, context: EngineContext) {
         let images = context.images
         router.post("/images/create") { request in try await create(request, context: context) }
-        router.get("/images/json") { _ in
+        router.get("/images/json") { request in
+            var filter = try ImageListFilter(query: request.query["filters"])
+            // before and since name an image: the list keeps those created before or after it.
+            if let name = filter.filters["before"].first { filter.before = try await images.summary(of: name).Created }
+            if let name = filter.filters["since"].first { filter.since = try await images.summary(of: name).Created }
             let counts = await context.containers.imageUseCounts()
-            return try .json(await images.summaries(containers: counts))
+            return try .json(await images.summaries(containers: counts).compactMap(filter.apply))
         }
         router.get("/images/{name*}/json") { request in
             var inspect = try await images.inspect(try request.parameter("name"))

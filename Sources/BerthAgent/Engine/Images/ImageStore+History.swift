@@ -44,10 +44,26 @@ extension ImageStore {
         return rows
     }
 
+    /// `<images>/<hex>.parent`: the image a commit or build step started from (kept beside the config, which does
+    /// not name it; dockerd keeps it in its image metadata likewise).
+    func parentPath(_ id: String) -> String { imagesDirectory + "/" + id.dropFirst(7) + ".parent" }
+
+    /// Records the image `id` was made from (a commit's container image, a build step's previous image).
+    func setParent(_ parent: String?, of id: String) {
+        guard let parent, parent != id else { return }
+        try? Data(parent.utf8).write(to: URL(fileURLWithPath: parentPath(id)), options: .atomic)
+    }
+
+    /// The image `id` was made from, "" when it was imported, loaded or pulled.
+    func parent(of id: String) -> String {
+        FileManager.default.contents(atPath: parentPath(id)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
     /// Drops an image nobody names (a build's intermediate step) and the layers no other image uses.
     func forget(_ id: String) {
         guard configs[id] != nil, tags(of: id).isEmpty else { return }
         try? FileManager.default.removeItem(atPath: imagesDirectory + "/" + id.dropFirst(7) + ".json")
+        try? FileManager.default.removeItem(atPath: parentPath(id))
         let layers = configs[id]?.rootfs.diff_ids ?? []
         configs.removeValue(forKey: id)
         dropUnusedLayers(layers)

@@ -300,19 +300,27 @@ public actor ImageStore {
     // MARK: views
 
     public func summaries(containers: [String: Int]) -> [ImageSummary] {
-        configs.map { id, config in
-            ImageSummary(Id: id, ParentId: "", RepoTags: tags(of: id), RepoDigests: repoDigests(of: id),
-                         Created: RFC3339Seconds.parse(config.created), Size: size(of: config), SharedSize: -1,
-                         VirtualSize: size(of: config),
-                         Labels: config.config?.Labels ?? [:], Containers: containers[id] ?? 0)
+        configs.keys.compactMap { id in
+            guard var summary = try? summary(of: id) else { return nil }
+            summary.Containers = containers[id] ?? 0
+            return summary
         }.sorted { $0.Created > $1.Created }
+    }
+
+    /// The list entry of one image (`before`/`since` filters).
+    public func summary(of name: String) throws -> ImageSummary {
+        let id = try resolve(name)
+        let config = try config(of: id)
+        return ImageSummary(Id: id, ParentId: parent(of: id), RepoTags: tags(of: id), RepoDigests: repoDigests(of: id),
+                            Created: RFC3339Seconds.parse(config.created), Size: size(of: config), SharedSize: -1,
+                            VirtualSize: size(of: config), Labels: config.config?.Labels ?? [:], Containers: 0)
     }
 
     public func inspect(_ name: String) throws -> ImageInspect {
         let id = try resolve(name)
         let config = try config(of: id)
         return ImageInspect(
-            Id: id, RepoTags: tags(of: id), RepoDigests: repoDigests(of: id), Parent: "", Comment: config.comment ?? "",
+            Id: id, RepoTags: tags(of: id), RepoDigests: repoDigests(of: id), Parent: parent(of: id), Comment: config.comment ?? "",
             Created: config.created, DockerVersion: "", Author: config.author ?? "", Config: ImageConfigView(config.config ?? ContainerConfig()),
             Architecture: config.architecture, Os: config.os, Size: size(of: config), VirtualSize: size(of: config),
             GraphDriver: .init(Name: "overlay2", Data: [

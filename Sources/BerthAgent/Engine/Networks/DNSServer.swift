@@ -8,7 +8,8 @@ import NIOPosix
 /// A queries for container names and aliases on that network; anything else gets NXDOMAIN (the lab has no
 /// upstream resolver to forward to).
 final class DNSServer: Sendable {
-    typealias Lookup = @Sendable (String) async -> [IPv4Address]?
+    /// The addresses of a name, asked by the container at an address (nil when not IPv4).
+    typealias Lookup = @Sendable (String, IPv4Address?) async -> [IPv4Address]?
     let channel: Channel
 
     private init(channel: Channel) { self.channel = channel }
@@ -71,7 +72,7 @@ final class DNSServer: Sendable {
             let lookup = self.lookup
             Task {
                 let name = query.name
-                let addresses = await lookup(name)
+                let addresses = await lookup(name, remote.ipAddress.flatMap { IPv4Address($0) })
                 let answer = query.response(addresses: addresses)
                 let buffer = channel.allocator.buffer(bytes: answer)
                 channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)

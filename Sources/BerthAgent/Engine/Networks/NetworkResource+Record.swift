@@ -15,7 +15,7 @@ extension NetworkResource {
                             AuxiliaryAddresses: record.auxiliary.map { $0.mapValues(\.description) })]
         } ?? []
         let config6 = record.pool6.map { pool in
-            [IPAMPoolConfig(Subnet: pool.subnet.description, IPRange: nil,
+            [IPAMPoolConfig(Subnet: pool.subnet.description, IPRange: pool.range?.description,
                             Gateway: pool.gatewayGiven ? pool.gateway.description : nil, AuxiliaryAddresses: nil)]
         } ?? []
         // dockerd shows an overlay's VNI among its options.

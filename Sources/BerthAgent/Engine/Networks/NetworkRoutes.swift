@@ -1,3 +1,4 @@
+import BerthCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -10,24 +11,11 @@ enum NetworkRoutes {
         let networks = context.networks
         let containers = context.containers
         router.get("/networks") { request in
-            var list = await networks.list()
-            if let filters = request.query["filters"], !filters.isEmpty,
-               let parsed = try? JSONDecoder().decode([String: [String: Bool]].self, from: Data(filters.utf8)) {
-                list = list.filter { n in
-                    parsed.allSatisfy { key, values in
-                        values.keys.contains { v in
-                            switch key {
-                            case "name": return n.Name.contains(v)
-                            case "id": return n.Id.hasPrefix(v)
-                            case "driver": return n.Driver == v
-                            case "type": return (v == "builtin") == ["bridge", "host", "none"].contains(n.Name)
-                            default: return true
-                            }
-                        }
-                    }
-                }
+            let filters = try FilterArgs.parse(request.query["filters"])
+            if let key = filters.unknownKey(among: Self.listFilters) {
+                throw APIError.invalidArgument("invalid filter '\(key)'")
             }
-            return try .json(list)
+            return try .json(await networks.list().filter { Self.matches($0, filters) })
         }
         router.get("/networks/{id*}") { request in try .json(await networks.inspect(try request.parameter("id"))) }
         router.post("/networks/create") { request in
@@ -72,5 +60,25 @@ enum NetworkRoutes {
             }
             return .init(status: .ok)
         }
+    }
+
+    /// The keys dockerd's `GET /networks` takes.
+    static let listFilters: Set<String> = ["name", "id", "driver", "type", "label", "scope", "dangling"]
+
+    /// Whether `network` passes `filters` as dockerd's list has them: a name or ID containing the value (the full ID
+    /// or a prefix of it, from docker-py's `ids=`), labels as `key` or `key=value`, `type` builtin or custom.
+    static func matches(_ network: NetworkResource, _ filters: FilterArgs) -> Bool {
+        let builtin = ["bridge", "host", "none"].contains(network.Name)
+        return filters.allows("name") { network.Name.contains($0) }
+            && filters.allows("id") { network.Id.contains($0) }
+            && filters.allows("driver") { network.Driver == $0 }
+            && filters.allows("scope") { network.Scope == $0 }
+            && filters.allows("type") { ($0 == "builtin") == builtin }
+            && filters["label"].allSatisfy { label in
+                let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
+                guard let value = network.Labels[parts[0]] else { return false }
+                return parts.count == 1 || value == parts[1]
+            }
+            && filters.allows("dangling") { ["true", "1"].contains($0) == (!builtin && network.Containers.isEmpty) }
     }
 }

@@ -119,8 +119,8 @@ public actor NetworkStore {
         try driver.createNetwork(network, allBridges: registry.bridges)
         let id = network.id
         let namespace = (driver as? OverlayDriver).map { $0.namespacePath(network) }
-        dns.start(for: network, namespace: namespace, logger: logger) { [weak self] name in
-            await self?.lookup(network: id, name: name)
+        dns.start(for: network, namespace: namespace, logger: logger) { [weak self] name, querier in
+            await self?.lookup(network: id, name: name, from: querier)
         }
         up.insert(network.id)
         if network.isGlobal {
@@ -256,15 +256,18 @@ public actor NetworkStore {
         if let other = used.first(where: { $0.overlaps(subnet) }) {
             throw NetworkError.invalid("invalid pool request: Pool overlaps with other one on this address space (\(other))")
         }
-        if let range = config.IPRange, !range.isEmpty {
-            throw NetworkError.invalid("an IPv6 --ip-range is not supported by berthd")
+        let range = try config.IPRange.flatMap { text -> IPv6Network? in
+            if text.isEmpty { return nil }
+            do { return try IPv6Network(parsing: text, strict: false) } catch {
+                throw NetworkError.invalid("invalid ip-range \(text): invalid CIDR address: \(text)")
+            }
         }
         let gateway = try config.Gateway.flatMap { text -> IPv6Address? in
             if text.isEmpty { return nil }
             guard let a = IPv6Address(text) else { throw NetworkError.invalid("invalid gateway address \(text)") }
             return a
         }
-        do { return try IPv6Pool(subnet: subnet, gateway: gateway) } catch {
+        do { return try IPv6Pool(subnet: subnet, gateway: gateway, range: range) } catch {
             throw NetworkError.invalid("\(error)")
         }
     }
@@ -324,9 +327,9 @@ public actor NetworkStore {
             _ = try Self.macAddress(endpointsConfig[name]?.MacAddress)
             if let requested6 = endpointsConfig[name]?.IPAMConfig?.IPv6Address, !requested6.isEmpty {
                 guard let a = IPv6Address(requested6) else { throw NetworkError.invalid("invalid IPv6 address: \(requested6)") }
-                guard let pool6 = network.activePool6, network.userSubnet || network.pool6 != nil else {
-                    throw NetworkError.staticIPOnDefault
-                }
+                // dockerd takes an --ip6 on a network with an IPv6 subnet even when IPv6 is not enabled on it: the
+                // address is kept in IPAMConfig and used once the network carries IPv6.
+                guard let pool6 = network.pool6 else { throw NetworkError.staticIPOnDefault }
                 guard pool6.subnet.contains(a) else {
                     throw NetworkError.invalid("invalid endpoint settings:\nno configured subnet or ip-range contain the IP address \(a)")
                 }
@@ -479,7 +482,7 @@ public actor NetworkStore {
                                       hostVeth: EndpointAllocator.hostVeth(endpointID: endpointID), address: address,
                                       mac: mac, aliases: aliases, ports: ports,
                                       defaultRoute: defaultRoute, linkLocal: linkLocal.isEmpty ? nil : linkLocal,
-                                      address6: address6)
+                                      address6: address6, links: Self.links(settings.Links))
         do {
             do { try ensureUp(network) } catch { throw NetworkError.kernel("\(error)") }
             try sandboxes.plug(endpoint, network: network, driver: driver, into: box)
@@ -544,9 +547,26 @@ public actor NetworkStore {
     func endpoints(of containerID: String) -> [EndpointRecord] { registry.endpoints(of: containerID) }
     func network(id: String) -> NetworkRecord? { registry.networks[id] }
 
-    /// The embedded DNS server's answer: addresses of containers on `network` called `name` (name, alias, short ID).
-    func lookup(network: String, name: String) -> [IPv4Address]? {
-        let wanted = name.lowercased()
+    /// `NAME:ALIAS` (or `NAME`) links as alias → name.
+    static func links(_ given: [String]?) -> [String: String]? {
+        guard let given, !given.isEmpty else { return nil }
+        var out: [String: String] = [:]
+        for link in given {
+            let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+            let name = parts[0].hasPrefix("/") ? String(parts[0].dropFirst()) : parts[0]
+            out[(parts.count > 1 ? parts[1] : name).lowercased()] = name
+        }
+        return out
+    }
+
+    /// The embedded DNS server's answer: addresses of containers on `network` called `name` (name, alias, short ID);
+    /// to a container that links to another on the network, the link's alias names that container too.
+    func lookup(network: String, name: String, from querier: IPv4Address? = nil) -> [IPv4Address]? {
+        var wanted = name.lowercased()
+        if let querier, let asking = registry.endpoints(on: network).first(where: { $0.address == querier }),
+           let target = asking.links?[wanted] {
+            wanted = target.lowercased()
+        }
         var matches = registry.endpoints(on: network).filter { e in
             e.containerName.lowercased() == wanted || e.aliases.contains { $0.lowercased() == wanted }
         }.map(\.address)

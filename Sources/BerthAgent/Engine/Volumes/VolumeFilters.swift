@@ -1,3 +1,4 @@
+import BerthCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -12,15 +13,7 @@ struct VolumeFilters: Equatable {
     static let known: Set<String> = ["name", "label", "label!", "dangling", "driver", "all"]
 
     init(json: String?) throws {
-        guard let json, !json.isEmpty else { return }
-        let data = Data(json.utf8)
-        if let map = try? JSONDecoder().decode([String: [String: Bool]].self, from: data) {
-            values = map.mapValues { $0.filter(\.value).keys.sorted() }
-        } else if let map = try? JSONDecoder().decode([String: [String]].self, from: data) {
-            values = map
-        } else {
-            throw APIError.invalidArgument("invalid filter: \(json)")
-        }
+        values = try FilterArgs.parse(json).values
         for key in values.keys.sorted() where !Self.known.contains(key) {
             throw APIError.invalidArgument("invalid filter '\(key)'")
         }

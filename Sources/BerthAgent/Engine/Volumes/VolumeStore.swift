@@ -73,7 +73,15 @@ public actor VolumeStore {
     /// `POST /volumes/create`: makes the volume, or returns the existing one of that name (as docker does).
     public func create(_ request: VolumeCreateRequest) throws -> Volume {
         loadIfNeeded()
-        let name = request.Name.flatMap { $0.isEmpty ? nil : $0 } ?? Self.randomName()
+        var request = request
+        let name: String
+        if let given = request.Name, !given.isEmpty {
+            name = given
+        } else {
+            // A volume created without a name is anonymous, as dockerd labels it: `volume prune` takes it.
+            name = Self.randomName()
+            request.Labels = (request.Labels ?? [:]).merging([Self.anonymousLabel: ""]) { a, _ in a }
+        }
         guard Self.validName(name) else { throw VolumeError.invalidName(name) }
         if let existing = records[name] { return view(existing) }
         let driverName = request.Driver.flatMap { $0.isEmpty ? nil : $0 } ?? "local"

@@ -20,6 +20,10 @@ struct BuildOptions: Sendable {
     /// `--add-host` and `--network` for the containers of RUN steps.
     var extraHosts: [String] = []
     var networkMode: NetworkMode = .bridge
+    /// `--cache-from`: when given, only steps these images were built through are taken from the cache.
+    var cacheFrom: [String] = []
+    /// `--target`: the stage the build ends with.
+    var target: String?
 
     init(query: QueryParameters) throws {
         for tag in query.values("t") where !tag.isEmpty {
@@ -52,6 +56,14 @@ struct BuildOptions: Sendable {
         for entry in extraHosts {
             do { _ = try SandboxFiles.extraHostLine(entry, gateway: IPv4Address("0.0.0.0")) } catch let error as BerthError {
                 throw APIError.invalidArgument(error.description)
+            }
+        }
+        if let target = query["target"], !target.isEmpty { self.target = target }
+        if let text = query["cachefrom"], !text.isEmpty {
+            do {
+                cacheFrom = try JSONDecoder().decode([String].self, from: Data(text.utf8))
+            } catch {
+                throw APIError.invalidArgument("invalid cachefrom: \(text)")
             }
         }
         networkMode = NetworkMode(parsing: query["networkmode"])

@@ -21,7 +21,7 @@ enum BuildRoutes {
         let options = try BuildOptions(query: request.query)
         let body = [UInt8](request.body.readableBytesView)
         // Problems found before any output are plain error responses, as dockerd sends them.
-        let buildContext: BuildContext
+        var buildContext: BuildContext
         do {
             buildContext = try await Blocking.run {
                 try BuildContext(tar: try GzipStream.decompressed(body), dockerfile: options.dockerfile)
@@ -40,6 +40,7 @@ enum BuildRoutes {
         } catch let error as DockerfileError {
             throw APIError.invalidArgument(error.message)
         }
+        buildContext.dropIgnoredControlFiles(dockerfile: options.dockerfile)
         guard !parsed.instructions.isEmpty else {
             throw APIError.invalidArgument("the Dockerfile (\(options.dockerfile)) cannot be empty")
         }

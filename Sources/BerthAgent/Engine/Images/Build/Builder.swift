@@ -6,6 +6,7 @@ import Foundation
 import BerthCore
 import BerthImageFormat
 import BerthRuntime
+import Glibc
 
 /// Runs the steps of one Dockerfile: every step commits an image; ADD, COPY and RUN add a layer, the others
 /// change the config only. Intermediate images are forgotten at the end; their layers stay with the result.
@@ -35,6 +36,16 @@ final class Builder: @unchecked Sendable {
     /// The base image's ONBUILD triggers, run right after its FROM (and not handed on to the result).
     private var pendingTriggers: [String] = []
 
+    /// Multi-stage builds: the image each finished stage ended with, by its `AS` name (lower case) and by its index.
+    private var stages: [String: String] = [:]
+    private var stageCount = 0
+    private var stageName: String?
+    /// Root filesystems of images that `COPY --from` read, as build contexts, by image ID.
+    private var imageContexts: [String: BuildContext] = [:]
+
+    /// The configs of the `--cache-from` images that exist (nil: no `--cache-from`, the whole cache may serve).
+    private var cacheSources: [ImageConfig]?
+
     struct Failure: Error {
         var message: String
         var code: Int?
@@ -62,14 +73,38 @@ final class Builder: @unchecked Sendable {
     /// Runs the build, writing docker's JSON messages through `emit`.
     func run(emit: @escaping Emit) async {
         self.emit = emit
+        if !options.cacheFrom.isEmpty {
+            var sources: [ImageConfig] = []
+            for name in options.cacheFrom {
+                if let id = try? await images.resolve(name), let config = try? await images.config(of: id) { sources.append(config) }
+            }
+            cacheSources = sources
+        }
         do {
             let total = instructions.count
+            var reachedTarget = false
             for (index, instruction) in instructions.enumerated() {
+                if instruction.keyword == "FROM" {
+                    endStage()
+                    // --target: the build ends with the stage of that name
+                    if let target = options.target, stageCount > 0, stageName == target.lowercased() {
+                        reachedTarget = true
+                        break
+                    }
+                    stageName = try Self.stageName(instruction)
+                    stageCount += 1
+                }
                 await say("Step \(index + 1)/\(total) : \(instruction.original)\n")
                 try await cachedStep(instruction)
             }
-            guard let finalID = imageID else { throw Failure(message: "no image was built") }
-            var id = finalID
+            if let target = options.target, !reachedTarget, stageName != target.lowercased() {
+                throw Failure(message: "failed to reach build target \(target) in Dockerfile")
+            }
+            // `FROM scratch` alone makes no image, unless --label gives it something to hold (as dockerd)
+            guard imageID != nil || !options.labels.isEmpty else {
+                throw Failure(message: "No image was generated. Is your Dockerfile empty?")
+            }
+            var id = imageID ?? ""
             if !options.labels.isEmpty {
                 var c = config
                 c.Labels = (c.Labels ?? [:]).merging(options.labels) { $1 }
@@ -97,6 +132,60 @@ final class Builder: @unchecked Sendable {
             await emit(BuildMessage.error(APIError(from: error).message))
         }
         for id in intermediates { await images.forget(id) }
+    }
+
+    // MARK: stages
+
+    /// The `AS` name of a FROM (lower case), nil without one.
+    static func stageName(_ instruction: DockerfileInstruction) throws -> String? {
+        let words = instruction.rest.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard words.count == 3, words[1].lowercased() == "as" else { return nil }
+        let name = words[2].lowercased()
+        guard name.first?.isLetter == true, name.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else {
+            throw DockerfileError("invalid name for build stage: \"\(words[2])\", name can't start with a number or contain symbols")
+        }
+        return name
+    }
+
+    /// Records the stage that ends here (at a FROM, or at the end of the Dockerfile).
+    func endStage() {
+        if stageCount > 0, let imageID {
+            stages[String(stageCount - 1)] = imageID
+            if let stageName { stages[stageName] = imageID }
+        }
+    }
+
+    /// The files `COPY --from=SOURCE` reads: a stage (by name or index) or an image, its layers copied out once.
+    func context(from source: String) async throws -> BuildContext {
+        let id: String
+        if let stage = stages[source.lowercased()] {
+            id = stage
+        } else if let image = try? await images.resolve(source) {
+            id = image
+        } else {
+            throw Failure(message: "invalid from flag value \(source): no stage or image of that name (berthd pulls no images during builds)")
+        }
+        if let known = imageContexts[id] { return known }
+        let layers = try await images.layerDirectories(of: id)
+        let scratch = context.configuration.dataRoot + "/tmp/build-from-" + String(id.dropFirst(7).prefix(12)) + "-\(getpid())"
+        let tar: [UInt8] = try await Blocking.run {
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            try? FileManager.default.removeItem(atPath: scratch)
+            try LayerCopier.materialise(layers: layers, into: scratch)
+            var bytes: [UInt8] = []
+            try LayerPacker.pack(scratch, as: ".", overlayWhiteouts: false) { bytes += $0 }
+            return bytes
+        }
+        let built = try BuildContext(tar: tar, dockerfile: "")
+        imageContexts[id] = built
+        return built
+    }
+
+    /// Where COPY/ADD read their sources: the build context, or another stage or image with `--from`.
+    func sourceContext(_ instruction: DockerfileInstruction) async throws -> BuildContext {
+        guard let from = instruction.flags["from"] else { return buildContext }
+        guard instruction.keyword == "COPY" else { throw DockerfileError("ADD does not support the --from flag") }
+        return try await context(from: try lex.processWord(from, env: substitution))
     }
 
     static let predefinedArgs: Set<String> = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
@@ -152,12 +241,14 @@ final class Builder: @unchecked Sendable {
         }
         var parts = [chain, instruction.original] + argsForKey(instruction)
         if keyword == "COPY" || keyword == "ADD" {
-            guard let sources = try? copySourcesDigest(instruction) else { return try await step(instruction) }
+            guard let source = try? await sourceContext(instruction),
+                  let sources = try? copySourcesDigest(instruction, context: source) else { return try await step(instruction) }
             parts.append(sources)
         }
         let key = ImageStore.buildCacheKey(parts)
         cacheChain = key
-        if !options.noCache, let id = await images.cachedStep(key), let cached = try? await images.config(of: id) {
+        if !options.noCache, let id = await images.cachedStep(key), let cached = try? await images.config(of: id),
+           cacheServes(cached) {
             if !Self.layerSteps.contains(keyword) { try configStep(instruction) }
             image = cached
             imageID = id
@@ -169,6 +260,19 @@ final class Builder: @unchecked Sendable {
         let before = imageID
         try await step(instruction)
         if let id = imageID, id != before { await images.recordStep(key, image: id) }
+    }
+
+    /// Whether a cached step image may be used: always without `--cache-from`; with it, only when one of those
+    /// images was built through it (its layers and history begin with the step's), as the classic builder
+    /// takes its cache from those images alone.
+    func cacheServes(_ cached: ImageConfig) -> Bool {
+        guard let sources = cacheSources else { return true }
+        let history = cached.history ?? []
+        return sources.contains { source in
+            source.rootfs.diff_ids.starts(with: cached.rootfs.diff_ids)
+                && (source.history ?? []).count >= history.count
+                && zip(source.history ?? [], history).allSatisfy { $0.created_by == $1.created_by }
+        }
     }
 
     /// The ARG values a step depends on, sorted: all of them for RUN (its environment has them), else those its
@@ -183,7 +287,7 @@ final class Builder: @unchecked Sendable {
     }
 
     /// What COPY/ADD would copy, as one digest: each member's path, type, mode, owner, link and content.
-    func copySourcesDigest(_ instruction: DockerfileInstruction) throws -> String {
+    func copySourcesDigest(_ instruction: DockerfileInstruction, context buildContext: BuildContext) throws -> String {
         let parts = try words(instruction)
         guard parts.count >= 2 else { throw DockerfileError("\(instruction.keyword) requires at least two arguments") }
         var lines: [String] = []
@@ -249,7 +353,7 @@ final class Builder: @unchecked Sendable {
         }
         let id: String
         do {
-            id = try await images.resolve(name)
+            if let stage = stages[name.lowercased()] { id = stage } else { id = try await images.resolve(name) }
         } catch {
             let shown = ImageReference(parsing: name)?.description ?? name
             throw Failure(message: "pull access denied for \(shown.split(separator: ":").first ?? ""), repository does not "
@@ -411,9 +515,7 @@ final class Builder: @unchecked Sendable {
 
     func copy(_ instruction: DockerfileInstruction) async throws {
         let keyword = instruction.keyword
-        if instruction.flags["from"] != nil {
-            throw DockerfileError("\(keyword) --from is not supported by berthd's builder")
-        }
+        let buildContext = try await sourceContext(instruction)
         let parts = try words(instruction)
         guard parts.count >= 2 else { throw DockerfileError("\(keyword) requires at least two arguments") }
         var sources: [String] = []
@@ -550,7 +652,9 @@ final class Builder: @unchecked Sendable {
             while let newline = partial.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(partial[..<newline])
                 partial.removeSubrange(...newline)
-                if let entry = try? JSONDecoder().decode(LogEntry.self, from: Data(line)) { await say(entry.log) }
+                guard let entry = try? JSONDecoder().decode(LogEntry.self, from: Data(line)) else { continue }
+                // dockerd's legacy builder colours what a step writes to stderr (bright red, then reset)
+                await say(entry.stream == "stderr" ? "\u{1b}[91m" + entry.log + "\u{1b}[0m" : entry.log)
             }
         }
         let exitCode: Int
@@ -612,6 +716,7 @@ final class Builder: @unchecked Sendable {
                                                            empty_layer: layer == nil ? true : nil)]
         }
         let id = try await images.addImage(config: image)
+        await images.setParent(imageID, of: id)
         if !intermediates.contains(id) { intermediates.append(id) }
         imageID = id
         return id

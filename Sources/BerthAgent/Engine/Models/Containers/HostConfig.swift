@@ -66,6 +66,24 @@ public struct HostConfig: Codable, Sendable, Equatable {
     /// `--device HOST[:CONTAINER[:PERMISSIONS]]`.
     public var Devices: [DeviceMapping]?
 
+    /// Kept as given and reported by inspect, as dockerd echoes them; berthd does not act on them (no cpuset, blkio
+    /// or device cgroup controllers are set up, no volume plugins, no other isolation than Linux's default).
+    public var VolumeDriver: String?
+    public var Isolation: String?
+    public var CpusetCpus: String?
+    public var CpusetMems: String?
+    public var DeviceCgroupRules: [String]?
+    public var BlkioWeight: Int?
+    public var OomScoreAdj: Int?
+    public var OomKillDisable: Bool?
+    public var MemorySwappiness: Int64?
+    public var CgroupParent: String?
+    public var SecurityOpt: [String]?
+    public var UsernsMode: String?
+    public var CpuRealtimePeriod: Int64?
+    public var CpuRealtimeRuntime: Int64?
+    public var ContainerIDFile: String?
+
     public struct Ulimit: Codable, Sendable, Equatable {
         public var Name: String
         public var Soft: Int64

@@ -63,8 +63,8 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
     public var BlkioDeviceWriteIOps: [EmptyObject] = []
     public var CpuPeriod: Int64
     public var CpuQuota: Int64
-    public var CpuRealtimePeriod = 0
-    public var CpuRealtimeRuntime = 0
+    public var CpuRealtimePeriod: Int64 = 0
+    public var CpuRealtimeRuntime: Int64 = 0
     public var CpusetCpus = ""
     public var CpusetMems = ""
     public var Devices: [DeviceView] = []
@@ -132,6 +132,21 @@ public struct HostConfigInspect: EncodesNulls, Sendable {
                        CgroupPermissions: $0.CgroupPermissions.flatMap { $0.isEmpty ? nil : $0 } ?? "rwm")
         }
         Tmpfs = hostConfig.Tmpfs.flatMap { $0.isEmpty ? nil : $0 }
+        VolumeDriver = hostConfig.VolumeDriver ?? ""
+        Isolation = hostConfig.Isolation ?? ""
+        CpusetCpus = hostConfig.CpusetCpus ?? ""
+        CpusetMems = hostConfig.CpusetMems ?? ""
+        DeviceCgroupRules = hostConfig.DeviceCgroupRules.flatMap { $0.isEmpty ? nil : $0 }
+        BlkioWeight = hostConfig.BlkioWeight ?? 0
+        OomScoreAdj = hostConfig.OomScoreAdj ?? 0
+        OomKillDisable = hostConfig.OomKillDisable
+        MemorySwappiness = hostConfig.MemorySwappiness
+        CgroupParent = hostConfig.CgroupParent ?? ""
+        SecurityOpt = hostConfig.SecurityOpt.flatMap { $0.isEmpty ? nil : $0 }
+        UsernsMode = hostConfig.UsernsMode ?? ""
+        CpuRealtimePeriod = hostConfig.CpuRealtimePeriod ?? 0
+        CpuRealtimeRuntime = hostConfig.CpuRealtimeRuntime ?? 0
+        ContainerIDFile = hostConfig.ContainerIDFile ?? ""
     }
 
     public func encode(to encoder: Encoder) throws { try encodeAllProperties(to: encoder) }

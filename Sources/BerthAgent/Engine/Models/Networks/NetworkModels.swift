@@ -64,6 +64,9 @@ public struct EndpointRecord: Codable, Sendable, Equatable {
     public var linkLocal: [IPv4Address]? = nil
     /// The endpoint's IPv6 address on a network with `--ipv6`.
     public var address6: IPv6Address? = nil
+    /// Legacy links on a user network (`EndpointSettings.Links`, `NAME:ALIAS`): alias → container name, answered
+    /// by the network's DNS to this endpoint alone.
+    public var links: [String: String]? = nil
 
     public var routesDefault: Bool { defaultRoute ?? (interface == "eth0") }
 }

@@ -1,0 +1,54 @@
+import BerthCore
+
+/// The `filters` of `GET /images/json` (`docker images --filter`, docker-py's `images(name=, filters=)`):
+/// `dangling`, `label` (`key` or `key=value`), `before` and `since` (an image), `reference` (Go's `path.Match`
+/// patterns on `name:tag` and on `name`). With `reference`, an image's RepoTags are cut to those that match, as
+/// dockerd does.
+struct ImageListFilter: Sendable {
+    static let known: Set<String> = ["dangling", "label", "before", "since", "reference"]
+    let filters: FilterArgs
+    /// `Created` of the `before` and `since` images.
+    var before: Int?
+    var since: Int?
+
+    init(query: String?) throws {
+        filters = try FilterArgs.parse(query)
+        if let key = filters.unknownKey(among: Self.known) {
+            throw APIError.invalidArgument("invalid filter '\(key)'")
+        }
+        for value in filters["dangling"] where !["true", "false", "1", "0"].contains(value.lowercased()) {
+            throw APIError.invalidArgument("invalid filter 'dangling=\(value)'")
+        }
+    }
+
+    /// The summary as the filters let it through (RepoTags cut by `reference`), or nil.
+    func apply(_ image: ImageSummary) -> ImageSummary? {
+        var image = image
+        let tagged = !image.RepoTags.isEmpty
+        if let dangling = filters["dangling"].first.map({ ["true", "1"].contains($0.lowercased()) }), dangling == tagged {
+            return nil
+        }
+        for label in filters["label"] {
+            let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let value = image.Labels[parts[0]], parts.count == 1 || value == parts[1] else { return nil }
+        }
+        if let before, image.Created >= before { return nil }
+        if let since, image.Created <= since { return nil }
+        let patterns = filters["reference"]
+        if !patterns.isEmpty {
+            let matching = image.RepoTags.filter { tag in
+                patterns.contains { Self.reference($0, matches: tag) }
+            }
+            guard !matching.isEmpty else { return nil }
+            image.RepoTags = matching
+        }
+        return image
+    }
+
+    /// Whether `pattern` matches `repo:tag` or its `repo` alone (`busybox`, `busybox:*`, `lab*/web`).
+    static func reference(_ pattern: String, matches tag: String) -> Bool {
+        if GlobPattern.matches(pattern, tag) { return true }
+        guard let colon = tag.lastIndex(of: ":"), !tag[colon...].contains("/") else { return false }
+        return GlobPattern.matches(pattern, String(tag[..<colon]))
+    }
+}
