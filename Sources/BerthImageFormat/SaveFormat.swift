@@ -12,6 +12,16 @@ public struct SaveManifestEntry: Codable, Sendable, Equatable {
         self.RepoTags = RepoTags
         self.Layers = Layers
     }
+
+    enum CodingKeys: String, CodingKey { case Config, RepoTags, Layers }
+
+    /// As dockerd writes it: an untagged image's `RepoTags` is `null`, not left out.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Config, forKey: .Config)
+        if let RepoTags { try c.encode(RepoTags, forKey: .RepoTags) } else { try c.encodeNil(forKey: .RepoTags) }
+        try c.encode(Layers, forKey: .Layers)
+    }
 }
 
 public enum SaveFormat {

@@ -219,3 +219,27 @@ import Testing
         #expect(repos == ["bb": ["latest": "abc"], "host:5000/x/y": ["1": "def"]])
     }
 }
+
+/// dockerd's legacy builder drops `.dockerignore` and the Dockerfile from the context when `.dockerignore` lists them.
+@Suite struct BuildContextControlFileTests {
+    @Test func listedControlFilesLeave() throws {
+        var ctx = try BuildContext(tar: TarWriter.archive([
+            (TarEntry(path: ".dockerignore", type: .file), Array(".dockerignore\n.dockerfile.ab12\n".utf8)),
+            (TarEntry(path: ".dockerfile.ab12", type: .file), Array("FROM bb\n".utf8)),
+            (TarEntry(path: "file.txt", type: .file), [1]),
+        ]), dockerfile: ".dockerfile.ab12")
+        #expect(ctx.files[".dockerfile.ab12"] != nil)  // kept until the Dockerfile has been read
+        ctx.dropIgnoredControlFiles(dockerfile: ".dockerfile.ab12")
+        #expect(ctx.files.keys.sorted() == ["file.txt"])
+    }
+
+    @Test func unlistedControlFilesStay() throws {
+        var ctx = try BuildContext(tar: TarWriter.archive([
+            (TarEntry(path: ".dockerignore", type: .file), Array("*.log\n".utf8)),
+            (TarEntry(path: "Dockerfile", type: .file), []),
+            (TarEntry(path: "a.log", type: .file), []),
+        ]))
+        ctx.dropIgnoredControlFiles(dockerfile: "Dockerfile")
+        #expect(ctx.files.keys.sorted() == [".dockerignore", "Dockerfile"])
+    }
+}

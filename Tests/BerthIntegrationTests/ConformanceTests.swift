@@ -485,4 +485,110 @@ struct ConformanceTests {
             """], env: pyEnv)
         #expect(versions.stdout == "False True iptables False\nFalse True\n0\n", "\(versions)")
     }
+
+    /// What docker-py 7.1's own integration suite found missing (its tests run against a lab host): exec framing,
+    /// exec failures, list filters in both forms, stats keys, HostConfig echoes, anonymous volumes, links on a user
+    /// network, save by ID, commit parents, and multi-stage builds with --target and --cache-from.
+    @Test func dockerPySuiteFindings() throws {
+        let h = Harness("api-d")
+        defer { h.cleanup(["api4"]) }
+        let created = h.berth(["create", "-d", "lab", "--lab-network", "btapid", "--lab-subnet", "10.213.142.0/24", "api4"])
+        try #require(created.status == 0, "\(created.stderr)")
+        let work = NSTemporaryDirectory() + "berth-api-d-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try FileManager.default.createDirectory(atPath: work + "/ctx", withIntermediateDirectories: true)
+        let built = Harness.run([Harness.repo + "/Tests/scripts/busybox-rootfs.sh", work + "/bb.tar"])
+        try #require(built.status == 0, "\(built.stderr)")
+        let d = { (args: [String]) in h.docker("api4", args) }
+        try #require(d(["import", work + "/bb.tar", "bb"]).status == 0)
+        #expect(d(["tag", "bb", "bb:other"]).status == 0)
+        var pyEnv = h.dockerEnvironment("api4")
+        pyEnv["REQUESTS_CA_BUNDLE"] = nil
+        pyEnv["CURL_CA_BUNDLE"] = nil
+        let py = { (script: String) in Harness.run(["python3", "-c", "import docker, json\nc = docker.from_env()\n" + script], env: pyEnv) }
+
+        // exec: the terminal is exec create's, the framing exec start's; 126 for any exec that cannot start.
+        #expect(d(["run", "-d", "--name", "ex", "bb", "sleep", "300"]).status == 0)
+        let framed = py("""
+            e = c.api.exec_create('ex', 'sh -c "echo out; echo err >&2"', tty=True)
+            print(repr(c.api.exec_start(e, demux=True)))
+            x = c.containers.get('ex')
+            print(x.exec_run('nosuch')[0], x.exec_run('/etc/passwd')[0])
+            s = x.stats(stream=False)
+            print(all(k in s for k in ['blkio_stats', 'num_procs', 'storage_stats', 'pids_stats', 'precpu_stats']),
+                  'usage_in_usermode' in s['cpu_stats']['cpu_usage'])
+            """)
+        #expect(framed.stdout == "(b'out\\r\\nerr\\r\\n', None)\n126 126\nTrue True\n", "\(framed)")
+
+        // HostConfig fields dockerd echoes; a volume made without a name is anonymous and pruned.
+        let echoed = py("""
+            x = c.containers.create('bb', 'true', cpuset_cpus='0', isolation='default', volume_driver='local',
+                                    device_cgroup_rules=['c 7:128 rwm'], oom_score_adj=5)
+            h = x.attrs['HostConfig']
+            print(h['CpusetCpus'], h['Isolation'], h['VolumeDriver'], h['DeviceCgroupRules'], h['OomScoreAdj'])
+            x.remove()
+            v = c.api.create_volume()
+            print(v['Name'] in c.api.prune_volumes()['VolumesDeleted'])
+            """)
+        #expect(echoed.stdout == "0 default local ['c 7:128 rwm'] 5\nTrue\n", "\(echoed)")
+
+        // list filters: docker-py's list form (ids=, names=, name=) and the CLI's map form.
+        #expect(d(["network", "create", "--label", "env=lab", "fnet"]).status == 0)
+        let listed = py("""
+            n = c.networks.get('fnet')
+            print([x.name for x in c.networks.list(ids=[n.id[:8]])], c.networks.list(ids=['nosuchid']),
+                  [x.name for x in c.networks.list(names=['fnet'])])
+            print([t for i in c.images.list(name='bb') for t in i.tags])
+            """)
+        #expect(listed.stdout == "['fnet'] [] ['fnet']\n['bb:latest', 'bb:other']\n", "\(listed)")
+        #expect(d(["network", "ls", "--filter", "label=env=lab", "--format", "{{.Name}}"]).stdout == "fnet\n")
+        #expect(d(["images", "--filter", "reference=bb:oth*", "--format", "{{.Repository}}:{{.Tag}}"]).stdout == "bb:other\n")
+
+        // a link on a user network: the alias resolves for the linking container only.
+        #expect(d(["run", "-d", "--name", "up1", "--network", "fnet", "bb", "sleep", "300"]).status == 0)
+        let linked = d(["run", "--rm", "--network", "fnet", "--link", "up1:bar", "bb", "nslookup", "bar"])
+        #expect(linked.status == 0 && linked.stdout.contains("Name:\tbar"), "\(linked)")
+        #expect(d(["run", "--rm", "--network", "fnet", "bb", "nslookup", "bar"]).status != 0)
+        #expect(d(["rm", "-f", "up1", "ex"]).status == 0)
+        #expect(d(["network", "rm", "fnet"]).status == 0)
+
+        // save by ID leaves the image untagged, by repository takes each tag; commit records its parent.
+        let id = d(["inspect", "-f", "{{.Id}}", "bb"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(d(["save", "-o", work + "/byid.tar", id]).status == 0)
+        #expect(Harness.run(["tar", "-xOf", work + "/byid.tar", "manifest.json"]).stdout.contains("\"RepoTags\":null"))
+        #expect(d(["save", "-o", work + "/byrepo.tar", "bb"]).status == 0)
+        #expect(Harness.run(["tar", "-xOf", work + "/byrepo.tar", "manifest.json"]).stdout.contains("[\"bb:latest\",\"bb:other\"]"))
+        #expect(d(["run", "--name", "tocommit", "bb", "touch", "/made"]).status == 0)
+        #expect(d(["commit", "tocommit", "committed"]).status == 0)
+        #expect(d(["inspect", "-f", "{{.Parent}}", "committed"]).stdout == id + "\n")
+        #expect(d(["rm", "tocommit"]).status == 0)
+
+        // multi-stage: a stage by name, COPY --from a stage and an image, --target; --cache-from.
+        try """
+            FROM bb AS first
+            RUN echo made > /tmp/made
+            FROM bb
+            COPY --from=first /tmp/made /made
+            COPY --from=committed /made /also
+            RUN sh -c '>&2 echo to-stderr'
+            """.write(toFile: work + "/ctx/Dockerfile", atomically: true, encoding: .utf8)
+        let multi = Harness.run(["docker", "build", "-t", "multi", work + "/ctx"],
+                                env: h.dockerEnvironment("api4").merging(["DOCKER_BUILDKIT": "0"]) { $1 })
+        #expect(multi.status == 0 && multi.stdout.contains("\u{1b}[91mto-stderr\n\u{1b}[0m"), "\(multi)")
+        #expect(d(["run", "--rm", "multi", "sh", "-c", "cat /made; ls /also"]).stdout == "made\n/also\n")
+        let target = Harness.run(["docker", "build", "--target", "first", "-t", "first", work + "/ctx"],
+                                 env: h.dockerEnvironment("api4").merging(["DOCKER_BUILDKIT": "0"]) { $1 })
+        #expect(target.status == 0 && !target.stdout.contains("Step 3/6"), "\(target)")
+        #expect(d(["run", "--rm", "first", "cat", "/tmp/made"]).stdout == "made\n")
+        let cached = py("""
+            import io
+            df = io.BytesIO(b'FROM bb\\nENV A=1\\nRUN touch /x\\n')
+            list(c.api.build(fileobj=df, tag='cf1'))
+            def hits(**kw):
+                df.seek(0)
+                return sum('Using cache' in l.get('stream', '') for l in c.api.build(fileobj=df, decode=True, **kw))
+            print(hits(cache_from=['cf1']), hits(cache_from=['nosuchtag']), hits())
+            """)
+        #expect(cached.stdout == "2 0 2\n", "\(cached)")
+    }
 }

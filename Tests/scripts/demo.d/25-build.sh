@@ -34,6 +34,21 @@ run env DOCKER_BUILDKIT=0 docker build --build-arg GREETING=hi -t multi "$bdir/m
 run docker run --rm multi
 run docker history multi
 
+step "docker build: a multi-stage Dockerfile (COPY --from a stage, --target), then docker images --filter"
+mkdir -p "$bdir/stages"
+cat > "$bdir/stages/Dockerfile" <<'D'
+FROM busybox AS tools
+RUN echo "made in the tools stage" > /tmp/made
+FROM busybox
+COPY --from=tools /tmp/made /made
+CMD ["cat", "/made"]
+D
+run env DOCKER_BUILDKIT=0 docker build -q -t staged "$bdir/stages"
+run docker run --rm staged
+run env DOCKER_BUILDKIT=0 docker build -q --target tools -t staged:tools "$bdir/stages"
+run docker images --filter reference='staged:*' --format '{{.Repository}}:{{.Tag}} {{.ID}}'
+run docker rmi staged staged:tools
+
 step "docker save, rmi, load: the same image IDs come back, deleted files stay deleted (whiteouts)"
 run docker image inspect -f '{{.Id}}' multi
 run docker save -o "$bdir/images.tar" multi datapacked

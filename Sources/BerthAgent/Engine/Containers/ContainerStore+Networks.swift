@@ -167,6 +167,14 @@ extension ContainerStore {
             entry.IPv6Gateway = ""
             entry.GlobalIPv6Address = ""
             entry.GlobalIPv6PrefixLen = 0
+            if network.resolvesNames {
+                // dockerd keeps the short ID among a user network's aliases once the container has run there; a
+                // container that is not running shows it too (docker-py reads it right after a short run).
+                let short = String(record.id.prefix(12))
+                var aliases = entry.Aliases ?? []
+                if !aliases.contains(short) { aliases.append(short) }
+                entry.Aliases = aliases
+            }
             if let e = live.first(where: { $0.networkID == network.id }), let pool = network.pool {
                 entry.EndpointID = e.id
                 entry.Gateway = pool.gateway.description
