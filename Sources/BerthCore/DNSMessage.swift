@@ -1,5 +1,5 @@
-/// The small part of DNS (RFC 1035) the agent's embedded resolver needs: parse a query, answer it with A records
-/// or a name error. Pure bytes in, bytes out.
+/// The small part of DNS (RFC 1035) the agent's embedded resolver needs: parse a query, answer it with A or AAAA
+/// records (RFC 3596) or a name error. Pure bytes in, bytes out.
 public struct DNSQuery: Equatable, Sendable {
     public var id: UInt16
     public var flags: UInt16
@@ -37,13 +37,20 @@ public struct DNSQuery: Equatable, Sendable {
         question = Array(bytes[12..<(i + 4)])
     }
 
-    /// The response: `addresses` as A records (TTL 600) when the name is known, NXDOMAIN when `addresses` is nil,
-    /// an empty NOERROR answer for a known name asked for another type.
-    public func response(addresses: [IPv4Address]?) -> [UInt8] {
+    /// The response: `addresses` as A records and `addresses6` as AAAA records (TTL 600), each for a question of
+    /// its type, when the name is known; NXDOMAIN when `addresses` is nil; an empty NOERROR answer for a known name
+    /// asked for a type it has none of.
+    public func response(addresses: [IPv4Address]?, addresses6: [IPv6Address] = []) -> [UInt8] {
         let recursionDesired = flags & 0x0100
         var out: [UInt8] = []
         func put16(_ v: UInt16) { out += [UInt8(v >> 8), UInt8(v & 0xff)] }
-        let answers = (type == Self.typeA && qclass == 1) ? (addresses ?? []) : []
+        let answers: [[UInt8]]
+        switch (type, qclass, addresses) {
+        case (Self.typeA, 1, let found?):
+            answers = found.map { a in [UInt8(a.value >> 24), UInt8(a.value >> 16 & 0xff), UInt8(a.value >> 8 & 0xff), UInt8(a.value & 0xff)] }
+        case (Self.typeAAAA, 1, .some): answers = addresses6.map(\.bytes)
+        default: answers = []
+        }
         let rcode: UInt16 = addresses == nil ? 3 : 0
         put16(id)
         put16(0x8000 | 0x0400 | recursionDesired | 0x0080 | rcode)  // QR, AA, RD echoed, RA
@@ -52,14 +59,14 @@ public struct DNSQuery: Equatable, Sendable {
         put16(0)
         put16(0)
         out += question
-        for a in answers {
+        for data in answers {
             put16(0xC00C)  // pointer to the question's name
-            put16(Self.typeA)
+            put16(type)
             put16(1)
             put16(0)
             put16(600)
-            put16(4)
-            out += [UInt8(a.value >> 24), UInt8(a.value >> 16 & 0xff), UInt8(a.value >> 8 & 0xff), UInt8(a.value & 0xff)]
+            put16(UInt16(data.count))
+            out += data
         }
         return out
     }

@@ -20,6 +20,8 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
     public var rootfsCopied: Bool?
     /// `--read-only`: the root filesystem is remounted read-only after pivot_root (mounts on it stay as they are).
     public var readOnlyRoot: Bool?
+    /// `--init`: PID 1 is a minimal init that runs the process as its child.
+    public var initProcess: Bool?
     /// `--pid host`, `--uts host`, `--ipc host`: the host's namespace instead of a new one.
     public var hostPID: Bool?
     public var hostUTS: Bool?

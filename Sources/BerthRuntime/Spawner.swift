@@ -57,6 +57,7 @@ public enum ContainerSpawner {
                             c.netns_path = ns
                             c.net_files = UnsafePointer(files.pointer)
                             c.readonly_rootfs = spec.readOnlyRoot == true ? 1 : 0
+                            c.`init` = spec.initProcess == true ? 1 : 0
                             c.share = (spec.hostPID == true ? Int32(BERTH_SHARE_PID) : 0)
                                 | (spec.hostUTS == true ? Int32(BERTH_SHARE_UTS) : 0)
                                 | (spec.hostIPC == true ? Int32(BERTH_SHARE_IPC) : 0)

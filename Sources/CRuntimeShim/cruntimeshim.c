@@ -177,6 +177,49 @@ static void exec_process(const struct berth_process_spec *p, int errfd) {
     _exit(126);
 }
 
+/* --init: the container's process runs as the child of a minimal init (what docker-init, tini, does). */
+struct init_args {
+    const struct berth_process_spec *process;
+    int errfd;
+};
+
+static char init_child_stack[STACK_SIZE] __attribute__((aligned(16)));
+
+static int init_child(void *arg) {
+    struct init_args *a = arg;
+    exec_process(a->process, a->errfd);
+    return 127;
+}
+
+/* PID 1 with --init: every signal is blocked and taken with sigtimedwait (a blocked signal reaches a namespace's
+   init even without a handler), forwarded to the process; orphans are reaped; the process's end is init's. */
+static void run_init(const struct berth_process_spec *p, int errfd) {
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, NULL);
+    struct init_args args = {p, errfd};
+    /* clone, not fork: no atfork handlers run in this copy of a multi-threaded process */
+    int child = clone(init_child, init_child_stack + STACK_SIZE, SIGCHLD, &args);
+    if (child < 0) fail(errfd, "clone the --init child");
+    /* Init keeps nothing of the supervisor: the error pipe (the child's copy closes at exec, and then the supervisor
+       knows the process started), the process's stdio, the shim's sockets. */
+    syscall(SYS_close_range, 3U, ~0U, 0U);
+    prctl(PR_SET_NAME, "docker-init", 0, 0, 0);
+    for (;;) {
+        siginfo_t info;
+        struct timespec tick = {1, 0};
+        int sig = sigtimedwait(&all, &info, &tick);
+        if (sig > 0 && sig != SIGCHLD) kill(child, sig);
+        int status;
+        int r;
+        while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (r != child) continue;
+            if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+            _exit(128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+        }
+    }
+}
+
 struct container_args {
     const struct berth_container_spec *spec;
     int errfd;
@@ -440,6 +483,7 @@ static int container_main(void *arg) {
     }
     if (s->readonly_rootfs && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
         fail(errfd, "remount / read-only");
+    if (s->init) run_init(&s->process, errfd);
     exec_process(&s->process, errfd);
     return 127;
 }

@@ -82,6 +82,19 @@ import Testing
         #expect(empty[3] & 0x0f == 0 && empty[7] == 0)
     }
 
+    @Test func answersAAAAWithIPv6Addresses() throws {
+        let aaaa = try #require(DNSQuery(DNSQuery.encode(id: 9, name: "web", type: DNSQuery.typeAAAA)))
+        let answer = aaaa.response(addresses: [IPv4Address("172.18.0.2")!], addresses6: [IPv6Address("2001:db8::2")!])
+        #expect(answer[7] == 1)  // one answer
+        // name pointer, type 28, class 1, TTL 600, length 16, the address
+        #expect(Array(answer.suffix(28)) == [0xC0, 0x0C, 0x00, 0x1C, 0x00, 0x01, 0x00, 0x00, 0x02, 0x58, 0x00, 0x10,
+                                             0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2])
+        // an A question of the same name gets only the IPv4 address
+        let a = try #require(DNSQuery(DNSQuery.encode(id: 9, name: "web")))
+        #expect(a.response(addresses: [IPv4Address("172.18.0.2")!], addresses6: [IPv6Address("2001:db8::2")!]).suffix(4)
+                == [172, 18, 0, 2])
+    }
+
     @Test func rejectsGarbage() {
         #expect(DNSQuery([1, 2, 3]) == nil)
         #expect(DNSQuery(Array(Self.query.prefix(15))) == nil)

@@ -488,7 +488,8 @@ struct ConformanceTests {
 
     /// What docker-py 7.1's own integration suite found missing (its tests run against a lab host): exec framing,
     /// exec failures, list filters in both forms, stats keys, HostConfig echoes, anonymous volumes, links on a user
-    /// network, save by ID, commit parents, and multi-stage builds with --target and --cache-from.
+    /// network, save by ID, commit parents, and multi-stage builds with --target and --cache-from; and `--init`
+    /// and AAAA answers.
     @Test func dockerPySuiteFindings() throws {
         let h = Harness("api-d")
         defer { h.cleanup(["api4"]) }
@@ -532,6 +533,14 @@ struct ConformanceTests {
             """)
         #expect(echoed.stdout == "0 default local ['c 7:128 rwm'] 5\nTrue\n", "\(echoed)")
 
+        // --init: PID 1 is a minimal init that hands signals on and ends with the process's status.
+        #expect(d(["run", "--rm", "--init", "bb", "ps", "-o", "pid,comm"]).stdout.contains("1 docker-init"))
+        #expect(d(["run", "--rm", "--init", "bb", "sh", "-c", "exit 7"]).status == 7)
+        #expect(d(["run", "-d", "--name", "inited", "--init", "bb", "sleep", "300"]).status == 0)
+        #expect(d(["stop", "-t", "5", "inited"]).status == 0)
+        #expect(d(["inspect", "-f", "{{.State.ExitCode}} {{.HostConfig.Init}}", "inited"]).stdout == "143 true\n")
+        #expect(d(["rm", "inited"]).status == 0)
+
         // list filters: docker-py's list form (ids=, names=, name=) and the CLI's map form.
         #expect(d(["network", "create", "--label", "env=lab", "fnet"]).status == 0)
         let listed = py("""
@@ -551,6 +560,15 @@ struct ConformanceTests {
         #expect(d(["run", "--rm", "--network", "fnet", "bb", "nslookup", "bar"]).status != 0)
         #expect(d(["rm", "-f", "up1", "ex"]).status == 0)
         #expect(d(["network", "rm", "fnet"]).status == 0)
+
+        // AAAA answers on an IPv6 network: a container reaches another by name over IPv6.
+        #expect(d(["network", "create", "--ipv6", "--subnet", "2001:db8:42::/64", "v6net"]).status == 0)
+        #expect(d(["run", "-d", "--name", "v6a", "--network", "v6net", "bb", "sleep", "300"]).status == 0)
+        let aaaa = d(["run", "--rm", "--network", "v6net", "bb", "nslookup", "-type=aaaa", "v6a"])
+        #expect(aaaa.stdout.contains("Address: 2001:db8:42::2"), "\(aaaa)")
+        #expect(d(["run", "--rm", "--network", "v6net", "bb", "ping", "-6", "-c1", "-W2", "v6a"]).status == 0)
+        #expect(d(["rm", "-f", "v6a"]).status == 0)
+        #expect(d(["network", "rm", "v6net"]).status == 0)
 
         // save by ID leaves the image untagged, by repository takes each tag; commit records its parent.
         let id = d(["inspect", "-f", "{{.Id}}", "bb"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)

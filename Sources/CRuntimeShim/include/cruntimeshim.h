@@ -94,6 +94,9 @@ struct berth_container_spec {
     const char *const *sysctls;
     const struct berth_device *devices;
     int device_count;
+    /// Non-zero: `--init`. PID 1 is a minimal init, as docker-init (tini) is: it starts the process as its child,
+    /// hands it the signals it receives, reaps orphans and exits with the process's status.
+    int init;
 };
 
 enum { BERTH_SHARE_PID = 1, BERTH_SHARE_UTS = 2, BERTH_SHARE_IPC = 4 };

@@ -92,6 +92,7 @@ extension ContainerStore {
                                  pidsLimit: record.hostConfig.PidsLimit, mounts: try mountSpecs(for: record))
         if storageDriver == .vfs { spec.rootfsCopied = true }
         if record.hostConfig.ReadonlyRootfs == true { spec.readOnlyRoot = true }
+        if record.hostConfig.Init == true { spec.initProcess = true }
         try Self.applyPrivileges(record.hostConfig, to: &spec, domainname: config.Domainname)
         return spec
     }

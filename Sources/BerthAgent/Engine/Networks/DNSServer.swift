@@ -9,7 +9,7 @@ import NIOPosix
 /// upstream resolver to forward to).
 final class DNSServer: Sendable {
     /// The addresses of a name, asked by the container at an address (nil when not IPv4).
-    typealias Lookup = @Sendable (String, IPv4Address?) async -> [IPv4Address]?
+    typealias Lookup = @Sendable (String, IPv4Address?) async -> (v4: [IPv4Address], v6: [IPv6Address])?
     let channel: Channel
 
     private init(channel: Channel) { self.channel = channel }
@@ -73,7 +73,7 @@ final class DNSServer: Sendable {
             Task {
                 let name = query.name
                 let addresses = await lookup(name, remote.ipAddress.flatMap { IPv4Address($0) })
-                let answer = query.response(addresses: addresses)
+                let answer = query.response(addresses: addresses?.v4, addresses6: addresses?.v6 ?? [])
                 let buffer = channel.allocator.buffer(bytes: answer)
                 channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
             }
