@@ -92,6 +92,15 @@ public struct MacvlanDriver: NetworkDriver {
                 if !network.internal, endpoint.routesDefault {
                     try box.addRoute(IPv4Route(gateway: pool.gateway, device: .name(endpoint.interface)))
                 }
+                // `--ipv6`: the address straight on the link, the default route by the subnet's gateway (a router
+                // on the parent's link, as with IPv4).
+                if let address6 = endpoint.address6, let pool6 = network.activePool6 {
+                    try box.addAddress6(InterfaceAddress6(address: address6, prefix: pool6.subnet.prefix,
+                                                          device: .name(endpoint.interface)))
+                    if !network.internal, endpoint.routesDefault {
+                        try box.addRoute6(IPv6Route(gateway: pool6.gateway, device: .name(endpoint.interface)))
+                    }
+                }
             }
         } catch {
             leave(network, endpoint: endpoint)

@@ -159,8 +159,8 @@ public actor NetworkStore {
         guard configs.count <= 1 else { throw NetworkError.invalid("berthd supports one IPv4 subnet per network") }
         guard configs6.count <= 1 else { throw NetworkError.invalid("berthd supports one IPv6 subnet per network") }
         let enableIPv6 = request.EnableIPv6 ?? false
-        if (enableIPv6 || !configs6.isEmpty), driverName != "bridge" {
-            throw NetworkError.invalid("IPv6 is supported on bridge networks only (not \(driverName))")
+        if (enableIPv6 || !configs6.isEmpty), !["bridge", "macvlan"].contains(driverName) {
+            throw NetworkError.invalid("IPv6 is supported on bridge and macvlan networks only (not \(driverName))")
         }
         if driver.scope == .global { return try await createGlobal(request, driver: driver, config: configs.first) }
         let pool = try Self.pool(configs.first, avoiding: registry.subnets)
