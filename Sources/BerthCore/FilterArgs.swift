@@ -37,6 +37,15 @@ public struct FilterArgs: Sendable, Equatable {
         values.keys.sorted().first { !known.contains($0) }
     }
 
+    /// Whether `labels` has every `label` filter: `key` (any value) or `key=value`.
+    public func labelsMatch(_ labels: [String: String], key: String = "label") -> Bool {
+        self[key].allSatisfy { label in
+            let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let value = labels[parts[0]] else { return false }
+            return parts.count == 1 || value == parts[1]
+        }
+    }
+
     /// Whether `key` is absent or one of its values passes `test`.
     public func allows(_ key: String, _ test: (String) -> Bool) -> Bool {
         guard let list = values[key], !list.isEmpty else { return true }

@@ -28,10 +28,7 @@ struct ImageListFilter: Sendable {
         if let dangling = filters["dangling"].first.map({ ["true", "1"].contains($0.lowercased()) }), dangling == tagged {
             return nil
         }
-        for label in filters["label"] {
-            let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
-            guard let value = image.Labels[parts[0]], parts.count == 1 || value == parts[1] else { return nil }
-        }
+        guard filters.labelsMatch(image.Labels) else { return nil }
         if let before, image.Created >= before { return nil }
         if let since, image.Created <= since { return nil }
         let patterns = filters["reference"]

@@ -74,11 +74,7 @@ enum NetworkRoutes {
             && filters.allows("driver") { network.Driver == $0 }
             && filters.allows("scope") { network.Scope == $0 }
             && filters.allows("type") { ($0 == "builtin") == builtin }
-            && filters["label"].allSatisfy { label in
-                let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
-                guard let value = network.Labels[parts[0]] else { return false }
-                return parts.count == 1 || value == parts[1]
-            }
+            && filters.labelsMatch(network.Labels)
             && filters.allows("dangling") { ["true", "1"].contains($0) == (!builtin && network.Containers.isEmpty) }
     }
 }
