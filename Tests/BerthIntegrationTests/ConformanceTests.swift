@@ -581,6 +581,14 @@ struct ConformanceTests {
         #expect(d(["inspect", "-f", "{{.Parent}}", "committed"]).stdout == id + "\n")
         #expect(d(["rm", "tocommit"]).status == 0)
 
+        // --mount type=image: an image's files (or a directory of them) read-only in another container.
+        #expect(d(["run", "--rm", "--mount", "type=image,source=committed,target=/img", "bb", "sh", "-c",
+                   "ls /img/made && touch /img/x"]).stderr.contains("Read-only file system"))
+        #expect(d(["run", "--rm", "--mount", "type=image,source=bb,target=/e,image-subpath=etc", "bb", "cat", "/e/group"])
+                    .stdout.hasPrefix("root:x:0:"))
+        let noImage = d(["run", "--rm", "--mount", "type=image,source=nosuchimage,target=/e", "bb", "true"])
+        #expect(noImage.status != 0 && noImage.stderr.contains("No such image: nosuchimage"), "\(noImage)")
+
         // multi-stage: a stage by name, COPY --from a stage and an image, --target; --cache-from.
         try """
             FROM bb AS first

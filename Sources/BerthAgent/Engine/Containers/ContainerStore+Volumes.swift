@@ -11,8 +11,8 @@ import BerthRuntime
 extension ContainerStore {
     /// The mounts of a new container from `-v`, `--mount`, `--volumes-from` and the VOLUMEs of the request and the
     /// image, in mount order (parents before children), and the volumes the image's data is to be copied into.
-    func resolveMounts(config: ContainerConfig, hostConfig: HostConfig,
-                       imageConfig: ContainerConfig) async throws -> (mounts: [MountPoint], copyUp: [MountPoint]) {
+    func resolveMounts(config: ContainerConfig, hostConfig: HostConfig, imageConfig: ContainerConfig,
+                       containerID: String) async throws -> (mounts: [MountPoint], copyUp: [MountPoint]) {
         var requested: [MountRequestSpec] = []
         for destination in (hostConfig.Tmpfs ?? [:]).keys {
             _ = try MountParser.cleanDestination(destination, type: "tmpfs")
@@ -53,6 +53,11 @@ extension ContainerStore {
             case .tmpfs:
                 mounts.append(MountPoint(type: "tmpfs", name: nil, source: "", destination: r.destination, driver: nil,
                                          mode: "", rw: !r.readOnly, propagation: ""))
+            case .image(let reference, let subpath):
+                let source = try await imageMount(reference, subpath: subpath, containerID: containerID,
+                                                  index: mounts.count)
+                mounts.append(MountPoint(type: "image", name: nil, source: source, destination: r.destination,
+                                         driver: nil, mode: "", rw: false, propagation: ""))
             }
         }
 
@@ -81,6 +86,27 @@ extension ContainerStore {
             depth(a.element) != depth(b.element) ? depth(a.element) < depth(b.element) : a.offset < b.offset
         }.map(\.element)
         return (mounts, copyUp)
+    }
+
+    /// `--mount type=image`: the image's layers copied once into the container's directory (`image-mounts/N`), whose
+    /// `subpath` the supervisor binds read-only; it goes with the container.
+    func imageMount(_ reference: String, subpath: String, containerID: String, index: Int) async throws -> String {
+        // a 400, not the 404 that would make the CLI pull the container's own image
+        guard let id = try? await images.resolve(reference) else {
+            throw VolumeError.invalidMount(type: "image", reason: "No such image: \(reference)")
+        }
+        let layers = try await images.layerDirectories(of: id)
+        let parent = paths(containerID).directory + "/image-mounts"
+        let root = parent + "/\(index)"
+        try await Blocking.run {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            try LayerCopier.materialise(layers: layers, into: root)
+        }
+        let source = subpath == "/" ? root : root + subpath
+        guard VolumeFiles.exists(source) else {
+            throw VolumeError.invalidMount(type: "image", reason: "image subpath \(subpath) does not exist in \(reference)")
+        }
+        return source
     }
 
     /// Docker's copy-up: each new (empty) volume mounted over a path that holds data in the image gets that data.

@@ -211,8 +211,14 @@ public actor ContainerStore {
         var hostConfig = request.hostConfig
         let (mode, networking) = try await resolveNetwork(request, config: &config)
         hostConfig.NetworkMode = mode
-        let (mounts, copyUp) = try await resolveMounts(config: config, hostConfig: request.hostConfig,
-                                                       imageConfig: imageConfig)
+        let (mounts, copyUp): ([MountPoint], [MountPoint])
+        do {
+            (mounts, copyUp) = try await resolveMounts(config: config, hostConfig: request.hostConfig,
+                                                       imageConfig: imageConfig, containerID: id)
+        } catch {
+            try? FileManager.default.removeItem(atPath: paths(id).directory)  // image mounts copied before the failure
+            throw error
+        }
         if let volumes = imageConfig.Volumes { config.Volumes = (config.Volumes ?? [:]).merging(volumes) { a, _ in a } }
         var record = ContainerRecord(id: id, name: name, created: Timestamp.now(), imageID: imageID,
                                      imageName: imageName, config: config, hostConfig: hostConfig, path: path,

@@ -7,6 +7,8 @@ struct MountRequestSpec: Equatable {
         case bind(String)
         /// A tmpfs with these mount options (`--mount type=tmpfs`).
         case tmpfs(String)
+        /// An image's file system, or the directory `subpath` of it, read-only (`--mount type=image`).
+        case image(String, subpath: String)
     }
 
     var source: Source
@@ -66,6 +68,21 @@ enum MountParser {
             }
             return MountRequestSpec(source: .tmpfs(tmpfsOptions(m.TmpfsOptions)),
                                     destination: try cleanDestination(target, type: type), readOnly: m.ReadOnly ?? false)
+        }
+        if type == "image" {
+            guard let target = m.Target, !target.isEmpty else {
+                throw VolumeError.invalidMount(type: type, reason: "field Target must not be empty")
+            }
+            guard let source = m.Source, !source.isEmpty else {
+                throw VolumeError.invalidMount(type: type, reason: "field Source must not be empty")
+            }
+            let subpath = m.ImageOptions?.Subpath ?? ""
+            guard !subpath.split(separator: "/").contains("..") else {
+                throw VolumeError.invalidMount(type: type, reason: "subpath must be a relative path within the image: \(subpath)")
+            }
+            // dockerd mounts images read-only whatever the request says
+            return MountRequestSpec(source: .image(source, subpath: clean("/" + subpath)),
+                                    destination: try cleanDestination(target, type: type), readOnly: true)
         }
         guard type == "volume" || type == "bind" else {
             if type.isEmpty { throw VolumeError.invalidMount(type: type, reason: "mount type unknown") }

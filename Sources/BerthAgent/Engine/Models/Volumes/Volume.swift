@@ -94,6 +94,10 @@ public struct MountRequest: Codable, Sendable, Equatable {
         public var SizeBytes: Int64?
         public var Mode: UInt32?
     }
+    /// `--mount type=image,...,image-subpath=PATH` (API 1.48).
+    public struct ImageOptions: Codable, Sendable, Equatable {
+        public var Subpath: String?
+    }
 
     public var `Type`: String?
     public var Source: String?
@@ -102,6 +106,7 @@ public struct MountRequest: Codable, Sendable, Equatable {
     public var VolumeOptions: VolumeOptions?
     public var BindOptions: BindOptions?
     public var TmpfsOptions: TmpfsOptions?
+    public var ImageOptions: ImageOptions?
 
     public init(type: String?, source: String?, target: String?, readOnly: Bool? = nil) {
         self.Type = type
