@@ -167,7 +167,8 @@ final class Builder: @unchecked Sendable {
         }
         if let known = imageContexts[id] { return known }
         let layers = try await images.layerDirectories(of: id)
-        let scratch = context.configuration.dataRoot + "/tmp/build-from-" + String(id.dropFirst(7).prefix(12)) + "-\(getpid())"
+        let scratch = context.configuration.dataRoot + "/tmp/build-from-" + String(id.dropFirst(7).prefix(12))
+            + "-\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)  // concurrent builds do not meet
         let tar: [UInt8] = try await Blocking.run {
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             try? FileManager.default.removeItem(atPath: scratch)
