@@ -32,8 +32,9 @@ enum NetworkRoutes {
                                    attributes: ["name": network.name, "type": network.driver])
             return .noContent
         }
-        router.post("/networks/prune") { _ in
-            return try .json(NetworkPruneResponse(NetworksDeleted: await networks.prune()))
+        router.post("/networks/prune") { request in
+            let filter = try PruneFilter(query: request.query["filters"])
+            return try .json(NetworkPruneResponse(NetworksDeleted: await networks.prune(filter)))
         }
         /// dockerd's `connect` event: on the network, naming the container (a created one's comes when it starts).
         @Sendable func publishEndpoint(_ action: String, _ container: String, _ reference: String) async {

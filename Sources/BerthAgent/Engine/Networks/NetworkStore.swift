@@ -295,10 +295,12 @@ public actor NetworkStore {
         try? drivers.driver(for: record)?.deleteNetwork(record)
     }
 
-    func prune() async -> [String] {
+    /// `POST /networks/prune`: the unused networks `filter` lets go (`until`, `label`, `label!`), as dockerd.
+    func prune(_ filter: PruneFilter = PruneFilter()) async -> [String] {
         loadIfNeeded()
         var deleted: [String] = []
-        for record in registry.networks.values where !record.predefined {
+        for record in registry.networks.values where !record.predefined
+            && filter.matches(created: RFC3339Seconds.parse(record.created), labels: record.labels) {
             if (try? await remove(record.id)) != nil { deleted.append(record.name) }
         }
         return deleted.sorted()
