@@ -39,11 +39,14 @@ public struct FilterArgs: Sendable, Equatable {
 
     /// Whether `labels` has every `label` filter: `key` (any value) or `key=value`.
     public func labelsMatch(_ labels: [String: String], key: String = "label") -> Bool {
-        self[key].allSatisfy { label in
-            let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
-            guard let value = labels[parts[0]] else { return false }
-            return parts.count == 1 || value == parts[1]
-        }
+        self[key].allSatisfy { Self.label($0, matches: labels) }
+    }
+
+    /// Whether `labels` has `wanted`: `key` (any value) or `key=value`.
+    public static func label(_ wanted: String, matches labels: [String: String]) -> Bool {
+        let parts = wanted.split(separator: "=", maxSplits: 1).map(String.init)
+        guard let value = labels[parts[0]] else { return false }
+        return parts.count == 1 || value == parts[1]
     }
 
     /// Whether `key` is absent or one of its values passes `test`.

@@ -49,6 +49,16 @@ import Testing
         #expect(try passes(#"{"dangling":["true"]}"#))
     }
 
+    @Test(arguments: [
+        ("busybox", "busybox", true), ("busy*", "busybox", true), ("busybox:*", "busybox:latest", true),
+        ("*", "lab/web", false), ("*/web", "lab/web", true), ("b?sybox", "busybox", true),
+        ("[a-c]usybox", "busybox", true), ("[^a-c]usybox", "busybox", false), ("bb\\*", "bb*", true),
+        ("busybox", "busybox:latest", false), ("[", "[", false),
+    ])
+    func globMatchesAsGo(pattern: String, name: String, expected: Bool) {
+        #expect(ImageListFilter.pathMatch(pattern, name) == expected)
+    }
+
     @Test func linksByAlias() {
         #expect(NetworkStore.links(["docker-py-test-upstream:bar", "/db", "Web:Site"])
                 == ["bar": "docker-py-test-upstream", "db": "db", "site": "Web"])

@@ -48,17 +48,11 @@ struct PruneFilter: Sendable, Equatable {
         return parsed > 0 ? parsed : nil
     }
 
-    static func labelMatches(_ wanted: String, _ labels: [String: String]) -> Bool {
-        let kv = wanted.split(separator: "=", maxSplits: 1).map(String.init)
-        guard let value = labels[kv[0]] else { return false }
-        return kv.count == 1 || value == kv[1]
-    }
-
     /// Whether an object created at `created` (Unix seconds) with `labels` is pruned.
     func matches(created: Int, labels objectLabels: [String: String]) -> Bool {
         if let until, created >= until { return false }
-        if !labels.allSatisfy({ Self.labelMatches($0, objectLabels) }) { return false }
-        if notLabels.contains(where: { Self.labelMatches($0, objectLabels) }) { return false }
+        if !labels.allSatisfy({ FilterArgs.label($0, matches: objectLabels) }) { return false }
+        if notLabels.contains(where: { FilterArgs.label($0, matches: objectLabels) }) { return false }
         return true
     }
 }

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthImageFormat
 
 /// The `filters` of `GET /images/json` (`docker images --filter`, docker-py's `images(name=, filters=)`):
 /// `dangling`, `label` (`key` or `key=value`), `before` and `since` (an image), `reference` (Go's `path.Match`
@@ -44,8 +45,16 @@ struct ImageListFilter: Sendable {
 
     /// Whether `pattern` matches `repo:tag` or its `repo` alone (`busybox`, `busybox:*`, `lab*/web`).
     static func reference(_ pattern: String, matches tag: String) -> Bool {
-        if GlobPattern.matches(pattern, tag) { return true }
+        if pathMatch(pattern, tag) { return true }
         guard let colon = tag.lastIndex(of: ":"), !tag[colon...].contains("/") else { return false }
-        return GlobPattern.matches(pattern, String(tag[..<colon]))
+        return pathMatch(pattern, String(tag[..<colon]))
+    }
+
+    /// Go's `path.Match`: the Dockerfile's glob (`Glob`) one `/`-separated segment at a time, so `*` and `?` never
+    /// cross a `/`.
+    static func pathMatch(_ pattern: String, _ name: String) -> Bool {
+        let patterns = pattern.split(separator: "/", omittingEmptySubsequences: false)
+        let names = name.split(separator: "/", omittingEmptySubsequences: false)
+        return patterns.count == names.count && zip(patterns, names).allSatisfy { Glob.match(String($0), String($1)) }
     }
 }

@@ -301,7 +301,7 @@ public actor ImageStore {
 
     public func summaries(containers: [String: Int]) -> [ImageSummary] {
         configs.keys.compactMap { id in
-            guard var summary = try? summary(of: id) else { return nil }
+            guard var summary = try? summary(id: id) else { return nil }
             summary.Containers = containers[id] ?? 0
             return summary
         }.sorted { $0.Created > $1.Created }
@@ -309,7 +309,10 @@ public actor ImageStore {
 
     /// The list entry of one image (`before`/`since` filters).
     public func summary(of name: String) throws -> ImageSummary {
-        let id = try resolve(name)
+        try summary(id: try resolve(name))
+    }
+
+    private func summary(id: String) throws -> ImageSummary {
         let config = try config(of: id)
         return ImageSummary(Id: id, ParentId: parent(of: id), RepoTags: tags(of: id), RepoDigests: repoDigests(of: id),
                             Created: RFC3339Seconds.parse(config.created), Size: size(of: config), SharedSize: -1,

@@ -562,33 +562,22 @@ public actor NetworkStore {
     }
 
     /// The embedded DNS server's answer: the IPv4 and IPv6 addresses of the containers on `network` called `name`
-    /// (name, alias, short ID); to a container that links to another on the network, the link's alias names that
-    /// container too. Nil when no container has the name.
+    /// (name, alias, short ID; overlay: on every machine); to a container that links to another on the network, the
+    /// link's alias names that container too. Nil when no container has the name.
     func answer(network: String, name: String, from querier: IPv4Address? = nil) -> (v4: [IPv4Address], v6: [IPv6Address])? {
-        guard let v4 = lookup(network: network, name: name, from: querier) else { return nil }
-        let v6 = named(name, on: network, from: querier).compactMap(\.address6)
-        return (v4, v6)
-    }
-
-    /// The endpoints on `network` that `name` names for the container at `querier`.
-    private func named(_ name: String, on network: String, from querier: IPv4Address?) -> [EndpointRecord] {
         var wanted = name.lowercased()
         if let querier, let asking = registry.endpoints(on: network).first(where: { $0.address == querier }),
            let target = asking.links?[wanted] {
             wanted = target.lowercased()
         }
-        return registry.endpoints(on: network).filter { e in
+        let local = registry.endpoints(on: network).filter { e in
             e.containerName.lowercased() == wanted || e.aliases.contains { $0.lowercased() == wanted }
         }
-    }
-
-    /// The IPv4 addresses `name` has on `network` (overlay: on every machine), nil when none.
-    func lookup(network: String, name: String, from querier: IPv4Address? = nil) -> [IPv4Address]? {
-        var matches = named(name, on: network, from: querier).map(\.address)
+        var matches = local.map(\.address)
         // Overlay: every machine's endpoints on the network, as the store has them.
         if registry.networks[network]?.isGlobal == true {
             for a in peers.resolve(network: network, name: name) ?? [] where !matches.contains(a) { matches.append(a) }
         }
-        return matches.isEmpty ? nil : matches
+        return matches.isEmpty ? nil : (matches, local.compactMap(\.address6))
     }
 }
